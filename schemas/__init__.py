@@ -1,0 +1,1 @@
+"""Pydantic models: the single source of truth for tool inputs/outputs and for the knowledge files."""

@@ -1,0 +1,45 @@
+"""Shapes shared by every tool: the strict input base, locale, dates, bounded numbers and strings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Locale = Literal["en", "zh"]
+
+# Bounds keep hostile input (1e308, 10 MB strings) out of the rules; each limit is named in the error.
+MAX_MONEY = 1e13
+MAX_SHORT_TEXT = 500
+MAX_NOTE_TEXT = 20_000
+
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
+PositiveMoney = Annotated[float, Field(gt=0, le=MAX_MONEY)]
+Share = Annotated[float, Field(ge=0, le=1)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SHORT_TEXT)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class ToolInput(BaseModel):
+    """Base of every tool input: unknown fields, NaN and infinity are rejected, never guessed around."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_max_length=MAX_NOTE_TEXT)
+
+    locale: Locale | None = Field(
+        default=None, description="Output language; omitted = zh when most letters of the input are CJK, else en."
+    )
+
+
+class DatedInput(ToolInput):
+    """A tool input whose rules depend on 'today'."""
+
+    as_of: date | None = Field(default=None, description="Date the rules are evaluated on; default today.")
+
+
+class ToolOutput(BaseModel):
+    """Base of every tool output: the locale the labels and advice were written in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    locale: Locale

@@ -1,0 +1,1 @@
+"""The I/O shell: MCP wiring, transports, settings, CLI, persistence and model calls. No scoring logic here."""

@@ -1,0 +1,101 @@
+"""The `sales-playbook` command: `serve` (stdio or streamable HTTP) and `--version`.
+
+Every setting can come from a SALES_PLAYBOOK_* environment variable; a flag given here wins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from .. import __version__
+from ..knowledge import KnowledgeError
+from .settings import TOOLSETS, Settings
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sales-playbook", description="A B2B sales playbook as an MCP server (tools, prompts, resources)."
+    )
+    parser.add_argument("--version", action="version", version=f"sales-playbook {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser("serve", help="run the MCP server (stdio by default)")
+    serve.add_argument("--transport", choices=("stdio", "http"), default="stdio")
+    serve.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
+    serve.add_argument("--data-dir", help="overrides SALES_PLAYBOOK_DATA_DIR")
+    serve.add_argument("--database-url", help="overrides SALES_PLAYBOOK_DATABASE_URL")
+    serve.add_argument("--locale", choices=("en", "zh"), help="overrides SALES_PLAYBOOK_DEFAULT_LOCALE")
+    serve.add_argument("--toolsets", help=f"comma-separated, from {', '.join(TOOLSETS)} or 'all'")
+    serve.add_argument("--model", help="overrides SALES_PLAYBOOK_MODEL")
+    serve.add_argument("--log-level", help="overrides SALES_PLAYBOOK_LOG_LEVEL")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {
+        "data_dir": args.data_dir,
+        "database_url": args.database_url,
+        "default_locale": args.locale,
+        "toolsets": args.toolsets,
+        "model": args.model,
+        "log_level": args.log_level,
+    }
+    return Settings(**{key: value for key, value in overrides.items() if value is not None})
+
+
+def _configure_logging(level: str) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)  # stdout belongs to the MCP stdio transport
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+def serve(args: argparse.Namespace) -> int:
+    try:
+        settings = _settings(args)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            field = ".".join(str(part) for part in error["loc"])
+            print(f"sales-playbook: invalid setting {field}: {error['msg']}", file=sys.stderr)
+        return 2
+    _configure_logging(settings.log_level)  # before the SDK's basicConfig, which then leaves ours in place
+    from .app import build_server  # the SDK import is the slow part of start-up; keep --version fast
+
+    try:
+        server = build_server(settings)
+    except KnowledgeError as exc:
+        print(f"sales-playbook: {exc}", file=sys.stderr)
+        return 1
+    logging.getLogger("sales_playbook").info(
+        "sales-playbook %s ready on %s", __version__, args.transport if args.transport == "stdio" else
+        f"http://{args.host}:{args.port}/mcp"
+    )
+    if args.transport == "http":
+        server.run("streamable-http", host=args.host, port=args.port, stateless_http=True, json_response=True)
+    else:
+        server.run()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    parser.print_help(sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

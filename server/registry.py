@@ -1,0 +1,71 @@
+"""The tool registry: every tool's name, toolset, title, one-line description, annotations and typed I/O.
+
+Each toolset module (`server/toolsets/*.py`) lists `ToolSpec`s that bind a pure tool function to the server.
+The server publishes `input_model`'s JSON schema, validates arguments against it at the boundary (so errors
+name the field and the allowed values), runs the tool, and returns its output model as structured content
+plus a short markdown text block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel
+
+from ..schemas.common import Locale, ToolInput, ToolOutput
+
+Toolset = Literal["prospecting", "deals", "coaching", "pipeline"]
+
+I = TypeVar("I", bound=ToolInput)
+O = TypeVar("O", bound=ToolOutput)
+
+
+@dataclass(frozen=True)
+class CallEnv:
+    """What the shell hands a tool besides its input: resolved locale, 'today', and shell services."""
+
+    locale: Locale
+    today: date
+    services: Any = None
+    """Shell-side services a tool adapter may need (the deal store, the model client); None in pure calls."""
+
+
+@dataclass(frozen=True)
+class ToolSpec(Generic[I, O]):
+    name: str
+    toolset: Toolset
+    title: str
+    description: str
+    input_model: type[I]
+    output_model: type[O]
+    run: Callable[[I, CallEnv], O]
+    render: Callable[[O], str]
+    read_only: bool = True
+    idempotent: bool = True
+    destructive: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def all_specs() -> list[ToolSpec[Any, Any]]:
+    """Every tool the server knows, in toolset order."""
+    from .toolsets import coaching, deals, pipeline, prospecting
+
+    specs: list[ToolSpec[Any, Any]] = []
+    for module in (prospecting, deals, coaching, pipeline):
+        specs.extend(module.SPECS)
+    names = [spec.name for spec in specs]
+    duplicates = {name for name in names if names.count(name) > 1}
+    if duplicates:
+        raise RuntimeError(f"tool names registered twice: {sorted(duplicates)}")
+    return specs
+
+
+def specs_for(toolsets: tuple[str, ...]) -> list[ToolSpec[Any, Any]]:
+    return [spec for spec in all_specs() if spec.toolset in toolsets]
+
+
+def output_text(model: BaseModel) -> str:  # pragma: no cover - fallback for specs without a renderer
+    return model.model_dump_json(indent=2)

@@ -1,0 +1,60 @@
+"""Settings from SALES_PLAYBOOK_* environment variables, each overridable by a CLI flag (see README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from platformdirs import user_data_path
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TOOLSETS = ("prospecting", "deals", "coaching", "pipeline")
+DEFAULT_MODEL = "claude-sonnet-4-5"
+
+
+def default_data_dir() -> Path:
+    return user_data_path("sales-playbook", appauthor=False)
+
+
+class Settings(BaseSettings):
+    """Everything the server reads from its environment. Secrets are never logged."""
+
+    model_config = SettingsConfigDict(env_prefix="SALES_PLAYBOOK_", extra="ignore", validate_default=True)
+
+    data_dir: Path = Field(default_factory=default_data_dir, description="Where the server keeps its data.")
+    database_url: str | None = Field(
+        default=None, description="sqlite:///PATH or postgresql://…; default: the SQLite file in data_dir."
+    )
+    default_locale: Literal["en", "zh"] = Field(
+        default="en", description="Locale when a call gives none and its text has no letters to detect one from."
+    )
+    toolsets: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=TOOLSETS, description="Comma-separated toolsets to serve, or 'all'."
+    )
+    model: str = Field(default=DEFAULT_MODEL, description="Anthropic model used to polish drafts without sampling.")
+    model_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("toolsets", mode="before")
+    @classmethod
+    def _split_toolsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip().lower() for part in value.split(",") if part.strip()]
+            value = TOOLSETS if parts == ["all"] else tuple(parts)
+        if isinstance(value, list | tuple):
+            unknown = [name for name in value if name not in TOOLSETS]
+            if unknown:
+                raise ValueError(f"unknown toolset(s) {', '.join(map(str, unknown))}; allowed: {', '.join(TOOLSETS)}, all")
+            if not value:
+                raise ValueError(f"at least one toolset is needed; allowed: {', '.join(TOOLSETS)}, all")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'sales-playbook.db'}"

@@ -1,0 +1,20 @@
+"""Number formatting for explanations and text blocks (plain, locale-neutral digits with thousands separators)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+_CENT = Decimal("0.01")
+
+
+def number(value: Decimal | float | int) -> str:
+    """1234567.5 -> '1,234,567.5'; integers without decimals; at most two decimals."""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    d = d.quantize(_CENT, rounding=ROUND_HALF_UP)
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return f"{d:,.2f}".rstrip("0").rstrip(".")
+
+
+def money(value: Decimal | float | int, currency: str) -> str:
+    return f"{number(value)} {currency}"
