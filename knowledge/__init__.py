@@ -53,10 +53,8 @@ def raw_text(name: str) -> str:
         raise KnowledgeError(f"knowledge/{name}.yaml cannot be read: {exc}") from exc
 
 
-@cache
-def load(name: str) -> KnowledgeFile:
-    """Parse and validate one section; cached, so each file is read once per process."""
-    text = raw_text(name)
+def parse_section(name: str, text: str) -> KnowledgeFile:
+    """Parse and validate the YAML text of section `name`; errors name the file and the field."""
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -65,6 +63,12 @@ def load(name: str) -> KnowledgeFile:
         return CATALOG[name].model_validate(data)
     except ValidationError as exc:
         raise KnowledgeError(f"knowledge/{name}.yaml does not match its schema:\n{_describe(exc)}") from exc
+
+
+@cache
+def load(name: str) -> KnowledgeFile:
+    """One section, parsed and validated; cached, so each file is read once per process."""
+    return parse_section(name, raw_text(name))
 
 
 def get(name: str, model: type[M]) -> M:

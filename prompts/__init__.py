@@ -66,13 +66,16 @@ def load(name: str) -> PromptTemplate:
     if not path.is_file():
         raise PromptTemplateError(f"no prompt template {name!r}")
     meta, body = _parse(path)
+    raw_arguments = meta.get("arguments") or []
     try:
+        if not isinstance(raw_arguments, list):
+            raise TypeError("arguments must be a list")
         arguments = tuple(
             PromptArg(str(arg["name"]), str(arg["description"]), bool(arg.get("required", False)))
-            for arg in meta.get("arguments", []) or []  # type: ignore[union-attr]
+            for arg in raw_arguments
         )
         title, description = str(meta["title"]), str(meta["description"])
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise PromptTemplateError(f"{path.name}: front matter needs title, description, arguments") from exc
     bodies = {"en": body}
     zh_path = TEMPLATE_DIR / f"{name}.zh.md"

@@ -151,10 +151,18 @@ def _register_prompts(server: MCPServer[Any]) -> int:
             locale = values.pop("locale", "") or "en"
             return template.render("zh" if locale.lower().startswith("zh") else "en", values)
 
-        arguments = [PromptArgument(name=a.name, description=a.description, required=a.required) for a in template.arguments]
+        arguments = [
+            PromptArgument(name=a.name, description=a.description, required=a.required) for a in template.arguments
+        ]
         arguments.append(PromptArgument(name="locale", description="en or zh (default en).", required=False))
         server.add_prompt(
-            Prompt(name=name, title=template.title, description=template.description, arguments=arguments, fn=render)
+            Prompt(
+                name=name,
+                title=template.title,
+                description=template.description,
+                arguments=arguments,
+                fn=render,
+            )
         )
         count += 1
     return count

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, get_args
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,8 +26,10 @@ def _annotation_is_str(annotation: Any) -> bool:
     """str, or str | None: a field where a JSON-looking string is meant as text."""
     if annotation is str:
         return True
+    if get_origin(annotation) not in (Union, UnionType):
+        return False
     args = get_args(annotation)
-    return bool(args) and str in args and all(arg in (str, type(None)) for arg in args)
+    return str in args and all(arg in (str, type(None)) for arg in args)
 
 
 def preparse_json_strings(model: type[BaseModel], arguments: dict[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,8 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="sales-playbook", description="A B2B sales playbook as an MCP server (tools, prompts, resources)."
+        prog="sales-playbook",
+        description="A B2B sales playbook as an MCP server (tools, prompts, resources).",
     )
     parser.add_argument("--version", action="version", version=f"sales-playbook {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -78,8 +79,9 @@ def serve(args: argparse.Namespace) -> int:
         print(f"sales-playbook: {exc}", file=sys.stderr)
         return 1
     logging.getLogger("sales_playbook").info(
-        "sales-playbook %s ready on %s", __version__, args.transport if args.transport == "stdio" else
-        f"http://{args.host}:{args.port}/mcp"
+        "sales-playbook %s ready on %s",
+        __version__,
+        args.transport if args.transport == "stdio" else f"http://{args.host}:{args.port}/mcp",
     )
     if args.transport == "http":
         server.run("streamable-http", host=args.host, port=args.port, stateless_http=True, json_response=True)

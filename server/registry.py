@@ -19,8 +19,8 @@ from ..schemas.common import Locale, ToolInput, ToolOutput
 
 Toolset = Literal["prospecting", "deals", "coaching", "pipeline"]
 
-I = TypeVar("I", bound=ToolInput)
-O = TypeVar("O", bound=ToolOutput)
+InT = TypeVar("InT", bound=ToolInput)
+OutT = TypeVar("OutT", bound=ToolOutput)
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,15 @@ class CallEnv:
 
 
 @dataclass(frozen=True)
-class ToolSpec(Generic[I, O]):
+class ToolSpec(Generic[InT, OutT]):
     name: str
     toolset: Toolset
     title: str
     description: str
-    input_model: type[I]
-    output_model: type[O]
-    run: Callable[[I, CallEnv], O]
-    render: Callable[[O], str]
+    input_model: type[InT]
+    output_model: type[OutT]
+    run: Callable[[InT, CallEnv], OutT]
+    render: Callable[[OutT], str]
     read_only: bool = True
     idempotent: bool = True
     destructive: bool = False

@@ -27,7 +27,8 @@ class Settings(BaseSettings):
         default=None, description="sqlite:///PATH or postgresql://…; default: the SQLite file in data_dir."
     )
     default_locale: Literal["en", "zh"] = Field(
-        default="en", description="Locale when a call gives none and its text has no letters to detect one from."
+        default="en",
+        description="Locale when a call gives none and its text has no letters to detect one from.",
     )
     toolsets: Annotated[tuple[str, ...], NoDecode] = Field(
         default=TOOLSETS, description="Comma-separated toolsets to serve, or 'all'."
@@ -45,7 +46,9 @@ class Settings(BaseSettings):
         if isinstance(value, list | tuple):
             unknown = [name for name in value if name not in TOOLSETS]
             if unknown:
-                raise ValueError(f"unknown toolset(s) {', '.join(map(str, unknown))}; allowed: {', '.join(TOOLSETS)}, all")
+                raise ValueError(
+                    f"unknown toolset(s) {', '.join(map(str, unknown))}; allowed: {', '.join(TOOLSETS)}, all"
+                )
             if not value:
                 raise ValueError(f"at least one toolset is needed; allowed: {', '.join(TOOLSETS)}, all")
         return value

@@ -44,7 +44,8 @@ _LINES = {
         "zh": "回本周期：无法回本——年度净收益为 {n}，方案无法收回成本。",
     },
     "roi": {
-        "en": "ROI = (annual saving × years − solution cost) / solution cost × 100 = ({a} × {y} − {c}) / {c} × 100 = {v}%",
+        "en": "ROI = (annual saving × years − solution cost) / solution cost × 100"
+        " = ({a} × {y} − {c}) / {c} × 100 = {v}%",
         "zh": "投资回报率 = (年度节省 × 年数 − 方案总成本) / 方案总成本 × 100 = ({a} × {y} − {c}) / {c} × 100 = {v}%",
     },
     "speed": {
@@ -91,9 +92,7 @@ def calculate_roi(inp: RoiInput, locale: Locale) -> RoiResult:
         lines["replaced"].format(h=number(headcount), s=number(share), e=number(efficiency), r=number(replaced))
     )
     saving = replaced * cost_per_head
-    explanation.append(
-        lines["saving"].format(r=number(replaced), c=money(cost_per_head, cur), v=money(saving, cur))
-    )
+    explanation.append(lines["saving"].format(r=number(replaced), c=money(cost_per_head, cur), v=money(saving, cur)))
 
     risk_value: Decimal | None = None
     if inp.risk is not None:
@@ -123,9 +122,7 @@ def calculate_roi(inp: RoiInput, locale: Locale) -> RoiResult:
     payback: Decimal | None = None
     if net > 0:
         payback = solution_cost / net * 12
-        explanation.append(
-            lines["payback"].format(c=money(solution_cost, cur), n=money(net, cur), v=number(payback))
-        )
+        explanation.append(lines["payback"].format(c=money(solution_cost, cur), n=money(net, cur), v=number(payback)))
     else:
         explanation.append(lines["no_payback"].format(n=money(net, cur)))
         warnings.append(_WARNINGS["no_payback"][locale])

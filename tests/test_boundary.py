@@ -1,0 +1,87 @@
+"""The wire boundary: readable validation errors, JSON-text arguments, locale detection, 'today'."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pydantic import Field
+from sales_playbook.schemas.common import DatedInput
+from sales_playbook.schemas.roi import RoiInput
+from sales_playbook.server.boundary import (
+    InvalidArguments,
+    preparse_json_strings,
+    resolve_locale,
+    resolve_today,
+    validate_arguments,
+)
+from sales_playbook.tools.locale import detect_locale, letter_counts
+
+
+class Note(DatedInput):
+    text: str = ""
+    tags: list[str] = Field(default_factory=list)
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["Hello there"], "en"),
+        (["客户说太贵了"], "zh"),
+        (["CFO 已经批准预算"], "zh"),  # 8 CJK characters beat 3 Latin letters
+        (["We met 王总 today"], "en"),  # 2 CJK characters lose to 11 Latin letters
+        (["ab", "中文"], "en"),  # a tie is not a majority: stays en
+        (["", "123 456"], "en"),  # no letters at all: the default
+    ],
+)
+def test_detect_locale_counts_letters(texts: list[str], expected: str) -> None:
+    assert detect_locale(Note(text=" ".join(texts)), "en") == expected
+
+
+def test_detect_locale_default_and_nested_values() -> None:
+    assert detect_locale(Note(), "zh") == "zh"
+    assert detect_locale(Note(tags=["需要老板批准", "预算"]), "en") == "zh"
+    assert letter_counts(["a中b文c"]) == (2, 3)
+
+
+def test_explicit_locale_wins_over_detection() -> None:
+    assert resolve_locale(Note(text="全部是中文", locale="en"), "en") == "en"
+
+
+def test_as_of_defaults_to_today_and_can_be_given() -> None:
+    today = date(2026, 11, 23)
+    assert resolve_today(Note(), today) == today
+    assert resolve_today(Note(as_of=date(2026, 1, 2)), today) == date(2026, 1, 2)
+    with pytest.raises(InvalidArguments, match=r"as_of: .*date"):
+        validate_arguments(Note, {"as_of": "next tuesday"})
+
+
+def test_json_text_is_decoded_only_for_non_string_fields() -> None:
+    args = {"text": '["keep", "as text"]', "tags": '["a", "b"]'}
+    assert preparse_json_strings(Note, args) == {"text": '["keep", "as text"]', "tags": ["a", "b"]}
+    assert preparse_json_strings(Note, {"tags": "[not json"}) == {"tags": "[not json"}
+
+
+def test_error_lists_each_problem_once_with_the_value() -> None:
+    with pytest.raises(InvalidArguments) as info:
+        validate_arguments(RoiInput, {"headcount": -1, "automatable_share": 2, "solution_cost": 5, "cost_per_head": 1})
+    message = str(info.value)
+    assert message.count(";") == 1
+    assert "headcount: Input should be greater than or equal to 0 (got -1)" in message
+    assert "automatable_share: Input should be less than or equal to 1 (got 2)" in message
+
+
+def test_long_values_are_shortened_in_errors() -> None:
+    with pytest.raises(InvalidArguments) as info:
+        validate_arguments(RoiInput, {"headcount": "x" * 10_000})
+    assert len(str(info.value)) < 400
+
+
+def test_oversized_strings_are_refused_with_the_limit() -> None:
+    with pytest.raises(InvalidArguments, match=r"text: String should have at most 20000 characters"):
+        validate_arguments(Note, {"text": "a" * 20_001})
+
+
+def test_arguments_must_be_an_object() -> None:
+    with pytest.raises(InvalidArguments, match="JSON object"):
+        validate_arguments(Note, ["not", "an", "object"])  # type: ignore[arg-type]

@@ -1,0 +1,81 @@
+"""Settings come from SALES_PLAYBOOK_* variables, CLI flags win, and bad values are refused by name."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from sales_playbook import __version__
+from sales_playbook.server.cli import _parser, _settings, main
+from sales_playbook.server.settings import TOOLSETS, Settings
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SALES_PLAYBOOK_DATA_DIR")
+    s = Settings()
+    assert s.data_dir.name == "sales-playbook"
+    assert s.effective_database_url == f"sqlite:///{s.data_dir / 'sales-playbook.db'}"
+    assert s.toolsets == TOOLSETS and s.default_locale == "en" and s.log_level == "INFO"
+
+
+def test_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SALES_PLAYBOOK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SALES_PLAYBOOK_DATABASE_URL", "postgresql://u@localhost/db")
+    monkeypatch.setenv("SALES_PLAYBOOK_DEFAULT_LOCALE", "zh")
+    monkeypatch.setenv("SALES_PLAYBOOK_TOOLSETS", "deals, coaching")
+    monkeypatch.setenv("SALES_PLAYBOOK_MODEL", "claude-x")
+    monkeypatch.setenv("SALES_PLAYBOOK_LOG_LEVEL", "debug")
+    s = Settings()
+    assert s.data_dir == tmp_path and s.effective_database_url == "postgresql://u@localhost/db"
+    assert (s.default_locale, s.toolsets, s.model, s.log_level) == (
+        "zh",
+        ("deals", "coaching"),
+        "claude-x",
+        "DEBUG",
+    )
+
+
+def test_all_toolsets_keyword(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SALES_PLAYBOOK_TOOLSETS", "all")
+    assert Settings().toolsets == TOOLSETS
+
+
+def test_flags_override_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SALES_PLAYBOOK_DEFAULT_LOCALE", "zh")
+    monkeypatch.setenv("SALES_PLAYBOOK_TOOLSETS", "deals")
+    args = _parser().parse_args(["serve", "--locale", "en", "--toolsets", "pipeline", "--data-dir", str(tmp_path)])
+    s = _settings(args)
+    assert (s.default_locale, s.toolsets, s.data_dir) == ("en", ("pipeline",), tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("toolsets", "sales", "allowed: prospecting, deals, coaching, pipeline, all"),
+        ("toolsets", " , ", "at least one toolset"),
+        ("default_locale", "fr", "'en' or 'zh'"),
+        ("log_level", "LOUD", "DEBUG"),
+    ],
+)
+def test_bad_settings_are_named(field: str, value: str, fragment: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        Settings(**{field: value})
+    assert fragment in str(info.value)
+
+
+def test_bad_setting_exits_2_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--toolsets", "nope"]) == 2
+    assert "invalid setting toolsets" in capsys.readouterr().err
+
+
+def test_version_flag() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "sales_playbook.server.cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == f"sales-playbook {__version__}"
