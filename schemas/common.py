@@ -27,7 +27,8 @@ class ToolInput(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_max_length=MAX_NOTE_TEXT)
 
     locale: Locale | None = Field(
-        default=None, description="Output language; omitted = zh when most letters of the input are CJK, else en."
+        default=None,
+        description="Output language; omitted = zh when most letters of the input are CJK, else en.",
     )
 
 

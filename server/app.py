@@ -5,6 +5,7 @@ resources, and the prompt templates as MCP prompts.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date
 from typing import Annotated, Any
@@ -114,6 +115,13 @@ class PlaybookServer(MCPServer[Any]):
         return tool
 
 
+def _section_reader(name: str) -> Callable[[], str]:
+    def read() -> str:
+        return kb.raw_text(name)
+
+    return read
+
+
 def _register_knowledge(server: MCPServer[Any]) -> int:
     sections = kb.load_all()
     index_lines = ["# Sales playbook: sections", ""]
@@ -121,16 +129,13 @@ def _register_knowledge(server: MCPServer[Any]) -> int:
         uri = f"playbook://knowledge/{name}"
         index_lines.append(f"- `{uri}`: {section.title.en} / {section.title.zh}: {section.summary.en}")
 
-        def read(name: str = name) -> str:
-            return kb.raw_text(name)
-
         server.resource(
             uri,
             name=name,
             title=f"{section.title.en} / {section.title.zh}",
             description=section.summary.en,
             mime_type="application/yaml",
-        )(read)
+        )(_section_reader(name))
     index = "\n".join(index_lines) + "\n"
     server.resource(
         "playbook://index",
@@ -142,15 +147,18 @@ def _register_knowledge(server: MCPServer[Any]) -> int:
     return len(sections) + 1
 
 
+def _prompt_renderer(template: prompt_templates.PromptTemplate) -> Callable[..., str]:
+    def render(**values: str) -> str:
+        locale = values.pop("locale", "") or "en"
+        return template.render("zh" if locale.lower().startswith("zh") else "en", values)
+
+    return render
+
+
 def _register_prompts(server: MCPServer[Any]) -> int:
     count = 0
     for name in prompt_templates.names():
         template = prompt_templates.load(name)
-
-        def render(template: prompt_templates.PromptTemplate = template, **values: str) -> str:
-            locale = values.pop("locale", "") or "en"
-            return template.render("zh" if locale.lower().startswith("zh") else "en", values)
-
         arguments = [
             PromptArgument(name=a.name, description=a.description, required=a.required) for a in template.arguments
         ]
@@ -161,7 +169,7 @@ def _register_prompts(server: MCPServer[Any]) -> int:
                 title=template.title,
                 description=template.description,
                 arguments=arguments,
-                fn=render,
+                fn=_prompt_renderer(template),
             )
         )
         count += 1

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -20,13 +21,25 @@ def is_cjk(char: str) -> bool:
     )
 
 
+_NOT_LANGUAGE = frozenset({"locale", "currency", "id", "as_of"})
+
+
+def _is_code(annotation: Any) -> bool:
+    """Enum-like fields (Literal codes such as a stage or a call type) say nothing about the language."""
+    if get_origin(annotation) is Literal:
+        return True
+    return any(_is_code(arg) for arg in get_args(annotation)) if get_origin(annotation) in (Union, UnionType) else False
+
+
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, BaseModel):
-        for field in type(value).model_fields:
-            if field != "locale":
-                yield from _strings(getattr(value, field))
+        fields = type(value).model_fields
+        for name in value.model_fields_set:  # what the caller wrote, not defaults
+            if name in _NOT_LANGUAGE or _is_code(fields[name].annotation):
+                continue
+            yield from _strings(getattr(value, name))
     elif isinstance(value, dict):
         for item in value.values():
             yield from _strings(item)
