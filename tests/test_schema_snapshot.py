@@ -31,6 +31,7 @@ async def test_tool_schemas_match_the_snapshot(server: PlaybookServer) -> None:
     }
     rendered = json.dumps(current, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     if os.environ.get("UPDATE_SNAPSHOTS"):
+        SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
         SNAPSHOT.write_text(rendered, encoding="utf-8")
     assert SNAPSHOT.exists(), "no snapshot yet: run with UPDATE_SNAPSHOTS=1"
     assert rendered == SNAPSHOT.read_text(encoding="utf-8"), (
