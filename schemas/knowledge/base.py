@@ -16,7 +16,7 @@ Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 class KnowledgeModel(BaseModel):
     """Base for every knowledge model: unknown keys are errors and loaded data is immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(KnowledgeModel):

@@ -1,0 +1,161 @@
+"""Realistic inputs for every tool, used by the benchmarks (round trips and in-process cost).
+
+Tools without an entry here are reported as "no input" rather than skipped silently.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+AS_OF = "2026-11-23"
+
+DEAL: dict[str, Any] = {
+    "company": "Acme Robotics",
+    "value": 48000,
+    "stage": "evaluation",
+    "created": "2026-09-01",
+    "stage_entered": "2026-10-20",
+    "close_date": "2026-12-15",
+    "last_activity": "2026-11-10",
+    "next_step": "Security review call with IT",
+    "next_step_date": "2026-11-26",
+    "competitors": ["Globex"],
+    "contacts": [
+        {"name": "Dana Lee", "title": "VP Operations", "role": "champion", "engaged": True},
+        {"name": "Sam Ortiz", "title": "CFO", "role": "economic_buyer", "engaged": False},
+    ],
+    "meddpicc": {"metrics": {"score": 2, "evidence": "wants to cut onboarding time 30%"}},
+    "notes": "Dana says the CFO approved budget for Q1. They compare us with Globex on integrations.",
+}
+
+REALISTIC: dict[str, dict[str, Any]] = {
+    "calculate_roi": {
+        "headcount": 400,
+        "cost_per_head": 150000,
+        "automatable_share": 0.6,
+        "solution_cost": 12000000,
+        "risk": {"potential_loss": 2000000, "probability": 0.2, "reduction": 0.5},
+    },
+    "qualify_deal": {"deal": DEAL, "as_of": AS_OF},
+    "close_plan": {"deal": DEAL, "target_go_live": "2027-02-01", "discount_requested_pct": 10, "as_of": AS_OF},
+    "draft_proposal": {
+        "company": "Acme Robotics",
+        "problem": "Onboarding a new operator takes 6 weeks",
+        "cost_of_inaction_per_month": 40000,
+        "criteria": ["integrations", "time to value", "security"],
+        "solution_points": ["guided onboarding", "SSO", "ERP connector"],
+        "price": 48000,
+        "target_go_live": "2027-02-01",
+    },
+    "handle_objection": {
+        "objection": "Honestly this is way more than we budgeted for this year.",
+        "context": {"deal_value": 48000, "cost_of_inaction_per_month": 40000, "times_objected": 1},
+    },
+    "prep_discovery": {
+        "company": "Acme Robotics",
+        "industry": "Manufacturing",
+        "persona": "champion",
+        "known": {"pains": ["slow onboarding"], "tech_stack": ["SAP"]},
+    },
+    "generate_icp": {"product": "An onboarding platform for manufacturing operators"},
+    "build_cadence": {
+        "company": "Acme Robotics",
+        "contact": {"name": "Dana Lee", "title": "VP Operations"},
+        "tier": 1,
+        "start_date": AS_OF,
+        "trigger": "opened a second plant",
+        "problem": "slow operator onboarding",
+    },
+    "draft_email": {
+        "kind": "trigger",
+        "company": "Acme Robotics",
+        "contact": {"name": "Dana Lee", "title": "VP Operations"},
+        "trigger": "opened a second plant in Ohio",
+        "problem": "operator onboarding",
+        "result": "cut onboarding from 6 weeks to 2",
+        "similar_company": "Globex Manufacturing",
+    },
+}
+
+
+def transcript(words: int, seed: int = 7) -> str:
+    """A two-speaker discovery call of about `words` words in `Name: text` lines."""
+    rng = random.Random(seed)
+    rep = ["So tell me how onboarding works today?", "What does that cost you each month?", "Got it."]
+    buyer = [
+        "Right now it takes about six weeks and our supervisors spend hours on it every day.",
+        "Honestly the bigger problem is turnover, we lose people before they are productive.",
+        "mm-hmm",
+    ]
+    lines, count, turn = [], 0, 0
+    while count < words:
+        speaker, pool = ("Alex", rep) if turn % 2 == 0 else ("Dana", buyer)
+        text = rng.choice(pool)
+        lines.append(f"{speaker}: {text}")
+        count += len(text.split())
+        turn += 1
+    return "\n".join(lines)
+
+
+def deals(count: int, seed: int = 11) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    stages = ["prospecting", "discovery", "evaluation", "proposal", "negotiation", "closed_won", "closed_lost"]
+    start = date(2026, 6, 1)
+    out = []
+    for i in range(count):
+        created = start + timedelta(days=rng.randrange(0, 150))
+        entered = created + timedelta(days=rng.randrange(0, 20))
+        out.append(
+            {
+                "id": f"D{i}",
+                "company": f"Company {i}",
+                "value": rng.randrange(5_000, 250_000),
+                "stage": rng.choice(stages),
+                "created": created.isoformat(),
+                "stage_entered": entered.isoformat(),
+                "close_date": (date(2026, 10, 1) + timedelta(days=rng.randrange(0, 120))).isoformat(),
+                "last_activity": (date(2026, 11, 23) - timedelta(days=rng.randrange(0, 30))).isoformat(),
+                "next_step": "Call" if rng.random() > 0.2 else None,
+                "verbal_agreement": rng.random() > 0.8,
+                "contacts": [{"name": "A", "role": "champion", "engaged": rng.random() > 0.3}],
+            }
+        )
+    return out
+
+
+def accounts(count: int, seed: int = 5) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    return [
+        {
+            "company": f"Account {i}",
+            "industry": rng.choice(["SaaS", "Fintech", "Healthcare", "Retail"]),
+            "employees": rng.randrange(10, 5000),
+            "pain_signals": ["hiring ops managers"] if rng.random() > 0.5 else [],
+            "buying_power": rng.randrange(1, 6),
+            "buying_habits": rng.randrange(1, 6),
+            "sales_cost": rng.randrange(1, 6),
+            "acquisition": rng.randrange(1, 6),
+            "competitiveness": rng.randrange(1, 6),
+            "cycle": rng.randrange(1, 6),
+        }
+        for i in range(count)
+    ]
+
+
+HEAVY: dict[str, tuple[str, dict[str, Any]]] = {
+    "coach_call 15,000 words": ("coach_call", {"transcript": transcript(15_000), "rep_names": ["Alex"]}),
+    "review_pipeline 10,000 deals": ("review_pipeline", {"deals": deals(10_000), "quota": 2_000_000, "as_of": AS_OF}),
+    "forecast 10,000 deals": (
+        "forecast",
+        {
+            "deals": deals(10_000),
+            "quota": 2_000_000,
+            "as_of": AS_OF,
+            "period_start": "2026-10-01",
+            "period_end": "2026-12-31",
+        },
+    ),
+    "score_accounts 1,000 accounts": ("score_accounts", {"accounts": accounts(1_000)}),
+}

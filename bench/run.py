@@ -1,0 +1,199 @@
+"""One command for the speed and size figures, each printed as a ratio to a reference measured in the same run.
+
+    .venv/bin/python bench/run.py [--spawns 10] [--calls 60] [--record]
+
+- cold start: spawn -> `initialize` result over stdio, median of --spawns, ours vs the bare one-tool SDK server
+  (bench/bare_server.py), alternating so both see the same machine state;
+- call round trip over stdio per tool with a realistic input (bench/inputs.py), p50 and p95, vs the bare
+  server's trivial `echo` call;
+- in-process cost of each tool function (µs per call) and of the heavy inputs (15,000-word transcript,
+  10,000-deal review and forecast, 1,000 accounts);
+- the size of `tools/list` in bytes and estimated tokens (bytes / 4), per tool, per toolset, in total.
+
+--record writes the tables to bench/RESULTS.md with the date, the machine and this command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from mcp import Client, StdioServerParameters
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from inputs import HEAVY, REALISTIC  # noqa: E402
+from sales_playbook.server.app import build_server  # noqa: E402
+from sales_playbook.server.boundary import validate_arguments  # noqa: E402
+from sales_playbook.server.registry import CallEnv, all_specs  # noqa: E402
+from sales_playbook.server.settings import TOOLSETS, Settings  # noqa: E402
+
+OURS = [str(Path(sys.executable).parent / "sales-playbook"), "serve"]
+BARE = [sys.executable, str(HERE / "bare_server.py")]
+
+
+def _params(command: list[str], data_dir: str) -> StdioServerParameters:
+    env = {**os.environ, "SALES_PLAYBOOK_DATA_DIR": data_dir, "SALES_PLAYBOOK_LOG_LEVEL": "WARNING"}
+    return StdioServerParameters(command=command[0], args=command[1:], env=env)
+
+
+async def _cold_start(command: list[str], data_dir: str) -> float:
+    started = time.perf_counter()
+    async with Client(_params(command, data_dir), mode="legacy"):  # type: ignore[arg-type]
+        return time.perf_counter() - started
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def _round_trips(
+    command: list[str], data_dir: str, calls: list[tuple[str, dict[str, Any]]], n: int
+) -> dict[str, list[float]]:
+    timings: dict[str, list[float]] = {}
+    async with Client(_params(command, data_dir), mode="legacy") as client:  # type: ignore[arg-type]
+        for name, args in calls:
+            for _ in range(3):  # warm-up (first call loads what the tool needs)
+                await client.call_tool(name, args)
+            samples = []
+            for _ in range(n):
+                t = time.perf_counter()
+                result = await client.call_tool(name, args)
+                samples.append(time.perf_counter() - t)
+                if result.is_error:
+                    raise SystemExit(f"{name} failed during the benchmark: {result.content[0]}")
+            timings[name] = samples
+    return timings
+
+
+def _in_process(spec_run: Callable[[], object], budget_s: float = 0.3) -> float:
+    spec_run()
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < budget_s or count < 3:
+        spec_run()
+        count += 1
+    return (time.perf_counter() - started) / count
+
+
+async def _tool_sizes() -> dict[str, int]:
+    server = build_server(Settings(toolsets=TOOLSETS))
+    async with Client(server) as client:
+        tools = (await client.list_tools()).tools
+    return {
+        tool.name: len(
+            json.dumps(tool.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False).encode()
+        )
+        for tool in tools
+    }
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--spawns", type=int, default=10)
+    parser.add_argument("--calls", type=int, default=60)
+    parser.add_argument("--record", action="store_true", help="write bench/RESULTS.md")
+    args = parser.parse_args()
+    data_dir = tempfile.mkdtemp(prefix="sp-bench-")
+    sections: list[str] = []
+    specs = {spec.name: spec for spec in all_specs()}
+
+    # Cold start
+    ours, bare = [], []
+    for _ in range(args.spawns):
+        bare.append(await _cold_start(BARE, data_dir))
+        ours.append(await _cold_start(OURS, data_dir))
+    bare_med, ours_med = statistics.median(bare), statistics.median(ours)
+    sections.append(
+        f"## Cold start (spawn → initialize, stdio, median of {args.spawns})\n\n"
+        + _table(
+            ["server", "median ms", "ratio"],
+            [
+                ["bare SDK server (1 tool)", f"{bare_med * 1000:.0f}", "1.00"],
+                ["sales-playbook (all toolsets)", f"{ours_med * 1000:.0f}", f"{ours_med / bare_med:.2f}"],
+            ],
+        )
+    )
+
+    # Round trips
+    calls = [(name, REALISTIC[name]) for name in specs if name in REALISTIC]
+    missing = sorted(name for name in specs if name not in REALISTIC)
+    bare_rt = (await _round_trips(BARE, data_dir, [("echo", {"text": "hello"})], args.calls))["echo"]
+    ours_rt = await _round_trips(OURS, data_dir, calls, args.calls)
+    base_p50 = _pct(bare_rt, 0.5)
+    rows = [["echo (bare)", f"{base_p50 * 1000:.2f}", f"{_pct(bare_rt, 0.95) * 1000:.2f}", "1.00"]]
+    for name, samples in ours_rt.items():
+        p50 = _pct(samples, 0.5)
+        rows.append([name, f"{p50 * 1000:.2f}", f"{_pct(samples, 0.95) * 1000:.2f}", f"{p50 / base_p50:.2f}"])
+    rows += [[name, "no input", "", ""] for name in missing]
+    sections.append(
+        f"## Call round trip over stdio ({args.calls} calls each)\n\n"
+        + _table(["tool", "p50 ms", "p95 ms", "p50 ratio"], rows)
+    )
+
+    # In-process cost
+    today = date(2026, 11, 23)
+    rows = []
+    for label, (name, payload) in [(n, (n, a)) for n, a in REALISTIC.items()] + list(HEAVY.items()):
+        spec = specs.get(name)
+        if spec is None:
+            rows.append([label, "tool not registered"])
+            continue
+        inp = validate_arguments(spec.input_model, payload)
+        env = CallEnv(locale="en", today=today, services=None)
+        try:
+            seconds = _in_process(partial(spec.run, inp, env))
+        except Exception as exc:  # a store-backed tool without inline data, say
+            rows.append([label, f"not measurable in-process: {type(exc).__name__}"])
+            continue
+        rows.append([label, f"{seconds * 1e6:,.0f} µs"])
+    sections.append("## In-process cost per call (tool function only)\n\n" + _table(["input", "time"], rows))
+
+    # tools/list size
+    sizes = await _tool_sizes()
+    default = Settings().toolsets
+    rows = [[name, spec.toolset, f"{sizes[name]:,}", f"{sizes[name] // 4:,}"] for name, spec in specs.items()]
+    for toolset in TOOLSETS:
+        total = sum(size for name, size in sizes.items() if specs[name].toolset == toolset)
+        rows.append([f"**toolset {toolset}**", "", f"{total:,}", f"{total // 4:,}"])
+    all_total = sum(sizes.values())
+    default_total = sum(size for name, size in sizes.items() if specs[name].toolset in default)
+    rows.append(["**all toolsets**", "", f"{all_total:,}", f"{all_total // 4:,}"])
+    rows.append([f"**default toolsets** ({','.join(default)})", "", f"{default_total:,}", f"{default_total // 4:,}"])
+    sections.append(
+        "## tools/list size (JSON bytes; tokens ≈ bytes / 4)\n\n"
+        + _table(["tool", "toolset", "bytes", "≈ tokens"], rows)
+    )
+
+    report = "\n\n".join(sections)
+    print(report)
+    if args.record:
+        header = (
+            f"# Benchmark results\n\nDate: {date.today().isoformat()}  \n"
+            f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}  \n"
+            f"Command: `.venv/bin/python bench/run.py --spawns {args.spawns} --calls {args.calls} --record`\n\n"
+        )
+        (HERE / "RESULTS.md").write_text(header + report + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
