@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pydantic import BaseModel
 from sales_playbook.knowledge import KNOWLEDGE_DIR, KnowledgeError, load, load_all, names, parse_section
 from sales_playbook.schemas.knowledge.base import Terms, Text
@@ -64,3 +66,34 @@ def test_a_broken_file_names_the_file_and_the_field() -> None:
         parse_section(name, "title: 3\nsummary: {en: a, zh: b}\nsources: [x]\n")
     with pytest.raises(KnowledgeError, match=rf"knowledge/{name}\.yaml is not valid YAML"):
         parse_section(name, "title: [unclosed\n")
+
+
+SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+WINDOW = 16  # characters; a copied clause, not a shared term such as a quadrant name
+
+
+def _strings_outside_sources(value: Any) -> Any:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "sources":
+                yield from _strings_outside_sources(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_outside_sources(item)
+
+
+@pytest.mark.skipif(not SEED_DIR.is_dir(), reason="the seed documents are not beside the repository")
+def test_sentences_are_our_own_words() -> None:
+    """Facts carry over from the seeds; sentences don't: no 16-character run of seed text (10+ CJK) is copied."""
+    seeds = "".join(path.read_text(encoding="utf-8") for path in SEED_DIR.glob("*.txt"))
+    copied = []
+    for path in sorted(KNOWLEDGE_DIR.glob("*.yaml")):
+        for text in _strings_outside_sources(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            for start in range(max(0, len(text) - WINDOW + 1)):
+                window = text[start : start + WINDOW]
+                if sum(1 for char in window if "\u4e00" <= char <= "\u9fff") >= 10 and window in seeds:
+                    copied.append(f"{path.name}: {window}")
+                    break
+    assert not copied, f"{len(copied)} knowledge strings copy seed sentences verbatim:\n" + "\n".join(copied[:20])
