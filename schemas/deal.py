@@ -19,6 +19,8 @@ MAX_COMPETITORS = 50
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
+BantElement = Literal["budget", "authority", "need", "timeline"]
+
 
 def normalise_stage(value: Any) -> Any:
     """'商务谈判' → 'negotiation', 'Closed Won' → 'closed_won'; unknown names are left for the enum to refuse."""
@@ -73,6 +75,9 @@ class Deal(_Strict):
     loss_reason: ShortText | None = None
     contacts: Annotated[list[Contact], Field(max_length=MAX_CONTACTS)] = Field(default_factory=list)
     meddpicc: dict[MeddpiccElement, ElementScore] = Field(default_factory=dict)
+    bant: dict[BantElement, ElementScore] = Field(
+        default_factory=dict, description="Optional BANT scores (used by qualify_deal with framework bant)."
+    )
     notes: Annotated[str, StringConstraints(max_length=MAX_NOTE_TEXT)] = ""
 
     @model_validator(mode="after")
