@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context, MCPServer, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
 from mcp.server.mcpserver.tools import Tool
@@ -77,15 +77,22 @@ class PlaybookServer(MCPServer[Any]):
     def _make_tool(self, spec: ToolSpec[Any, Any]) -> Tool:
         settings = self.playbook_settings
 
-        async def handler(ctx: Context[Any, Any]) -> CallToolResult:
-            inp = _CURRENT_INPUT.get()
-            env = CallEnv(
+        def env_for(inp: ToolInput) -> CallEnv:
+            return CallEnv(
                 locale=resolve_locale(inp, settings.default_locale),
                 today=resolve_today(inp, _today()),
                 services=self.services,
+                settings=settings,
             )
+
+        async def execute(ctx: Context[Any, Any], resolved: Any) -> CallToolResult:
+            inp = _CURRENT_INPUT.get()
+            env = env_for(inp)
             try:
-                result = spec.run(inp, env)
+                if spec.run_async is not None:
+                    result = await spec.run_async(inp, env, ctx, resolved)
+                else:
+                    result = spec.run(inp, env)
             except PlaybookInputError as exc:
                 raise ToolError(str(exc)) from exc
             return CallToolResult(
@@ -93,8 +100,31 @@ class PlaybookServer(MCPServer[Any]):
                 structured_content=result.model_dump(mode="json"),
             )
 
+        returns = Annotated[CallToolResult, spec.output_model]
+        handler: Any
+        if spec.resolve is None:
+
+            async def handler(ctx: Context[Any, Any]) -> CallToolResult:
+                return await execute(ctx, None)
+
+            handler.__annotations__ = {"ctx": Context, "return": returns}
+        else:
+            resolve_fn = spec.resolve
+
+            async def resolver(ctx: Context[Any, Any]) -> Any:
+                inp = _CURRENT_INPUT.get()
+                return await resolve_fn(inp, env_for(inp), ctx)
+
+            # The SDK keys a resolver's question on the wire by module:qualname; keep it stable and readable.
+            resolver.__qualname__ = f"{spec.name}.resolve"
+            resolver.__annotations__ = {"ctx": Context, "return": Any}
+
+            async def handler(ctx: Context[Any, Any], resolved: Any) -> CallToolResult:
+                return await execute(ctx, resolved)
+
+            handler.__annotations__ = {"ctx": Context, "resolved": Annotated[Any, Resolve(resolver)], "return": returns}
+
         handler.__name__ = spec.name
-        handler.__annotations__ = {"ctx": Context, "return": Annotated[CallToolResult, spec.output_model]}
         tool = Tool.from_function(
             handler,
             name=spec.name,
@@ -105,7 +135,7 @@ class PlaybookServer(MCPServer[Any]):
                 read_only_hint=spec.read_only,
                 destructive_hint=spec.destructive if not spec.read_only else None,
                 idempotent_hint=spec.idempotent,
-                open_world_hint=False,
+                open_world_hint=spec.open_world,
             ),
             meta=spec.meta or None,
         )
@@ -178,6 +208,10 @@ def _register_prompts(server: MCPServer[Any]) -> int:
 
 def build_server(settings: Settings, services: Any = None) -> PlaybookServer:
     specs = specs_for(settings.toolsets)
+    if services is None:
+        from .services import Services  # the store inside opens lazily, on the first tool that needs it
+
+        services = Services(settings)
     server = PlaybookServer(settings, specs, services)
     resources = _register_knowledge(server)
     prompts = _register_prompts(server)

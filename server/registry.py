@@ -8,7 +8,7 @@ plus a short markdown text block.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, Literal, TypeVar
@@ -31,6 +31,8 @@ class CallEnv:
     today: date
     services: Any = None
     """Shell-side services a tool adapter may need (the deal store, the model client); None in pure calls."""
+    settings: Any = None
+    """The server's `Settings` (model name, timeouts) for adapters that call out; None in pure calls."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,16 @@ class ToolSpec(Generic[InT, OutT]):
     read_only: bool = True
     idempotent: bool = True
     destructive: bool = False
+    open_world: bool = False
+    """True when the tool may reach outside the server (a model API)."""
     meta: dict[str, Any] = field(default_factory=dict)
+    resolve: Callable[[InT, CallEnv, Any], Awaitable[Any]] | None = None
+    """Optional async resolver `(inp, env, ctx)` run before the tool through the SDK's `Resolve` mechanism: it may
+    return an SDK request marker (`Sample`, `Elicit`), answered by the client in both protocol eras, or any value;
+    the answer reaches `run_async` as `resolved`."""
+    run_async: Callable[[InT, CallEnv, Any, Any], Awaitable[OutT]] | None = None
+    """Optional async form of `run`, `(inp, env, ctx, resolved)`, for adapters that do I/O (model calls); used
+    instead of `run` when set. `ctx` is the request's MCP `Context`."""
 
 
 def all_specs() -> list[ToolSpec[Any, Any]]:

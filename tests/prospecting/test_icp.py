@@ -1,0 +1,120 @@
+"""generate_icp: ranges and lists derived from won customers, template defaults, YAML round trip."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from sales_playbook.schemas.accounts import AccountsInput
+from sales_playbook.schemas.icp import IcpIn, IcpInput, IcpResult
+from sales_playbook.tools.accounts import score_accounts
+from sales_playbook.tools.icp import generate_icp
+
+CUSTOMERS = [
+    {
+        "company": "A",
+        "industry": "SaaS",
+        "employees": 120,
+        "revenue": 8e6,
+        "geography": "US",
+        "tech_stack": ["Salesforce", "Slack"],
+        "growth_stage": "Series B",
+        "deal_value": 30000,
+        "cycle_days": 40,
+    },
+    {
+        "company": "B",
+        "industry": "saas",
+        "employees": 300,
+        "revenue": 2e7,
+        "geography": "UK",
+        "tech_stack": ["Salesforce"],
+        "growth_stage": "Series B",
+        "deal_value": 50000,
+        "cycle_days": 60,
+    },
+    {
+        "company": "C",
+        "industry": "Fintech",
+        "employees": 80,
+        "geography": "US",
+        "tech_stack": ["HubSpot", "Slack"],
+        "growth_stage": "Series C",
+    },
+    {"company": "D", "industry": "Logistics", "employees": 2000, "tech_stack": ["Zendesk"]},
+    {"company": "E", "industry": "Retail", "employees": 5000, "won": False},
+    {"company": "F", "industry": "SaaS", "employees": 40, "won": False},
+]
+
+
+def _icp(locale: str = "en", customers: list[dict[str, object]] | None = None) -> IcpResult:
+    return generate_icp(
+        IcpInput.model_validate({"product": "Onboarding automation", "best_customers": customers or []}), locale
+    )  # type: ignore[arg-type]
+
+
+def test_company_block_is_derived_from_won_customers_only() -> None:
+    icp = _icp(customers=CUSTOMERS)
+    c = icp.company
+    assert c.source == "best_customers"
+    assert c.industry == ["SaaS", "Fintech", "Logistics"]  # SaaS twice (case-insensitive), then first seen
+    assert (c.size_employees.min, c.size_employees.max) == (80, 2000)  # type: ignore[union-attr]
+    assert (c.size_revenue.min, c.size_revenue.max) == (8e6, 2e7)  # type: ignore[union-attr]
+    assert c.geography == ["US", "UK"]
+    assert c.growth_stage == ["Series B", "Series C"]
+    # a tool counts when at least a third of the 4 won customers (2) use it
+    assert c.tech_stack == ["Salesforce", "Slack"]
+    evidence = " | ".join(c.evidence)
+    assert "SaaS 2, Fintech 1, Logistics 1 (of 4 won customers)" in evidence
+    assert "80, 120, 300, 2,000" in evidence
+    assert "Retail 1" in evidence  # lost-only industry reported, not included
+    assert icp.won_benchmarks is not None
+    assert (icp.won_benchmarks.won, icp.won_benchmarks.lost) == (4, 2)
+    assert icp.won_benchmarks.avg_deal_value == 40000 and icp.won_benchmarks.avg_cycle_days == 50
+
+
+def test_without_customers_the_template_examples_are_used() -> None:
+    icp = _icp()
+    assert icp.company.source == "template"
+    assert icp.company.industry == ["SaaS", "Fintech", "Healthcare"]
+    assert (icp.company.size_employees.min, icp.company.size_employees.max) == (50, 500)  # type: ignore[union-attr]
+    assert icp.won_benchmarks is None
+    assert [p.code for p in icp.buyer_personas] == ["economic_buyer", "champion", "technical_evaluator", "end_user"]
+    assert {a.code for a in icp.anti_signals} == {
+        "company_size_under",
+        "no_budget_indicator",
+        "tech_mismatch",
+        "committee_at_low_acv",
+    }
+    assert [t.time_pct for t in icp.tiering] == [50, 30, 15, 5]
+    assert len(icp.pain_indicators) == 5
+
+
+def test_zh_profile() -> None:
+    icp = _icp("zh")
+    assert icp.company.industry == ["SaaS", "金融科技", "医疗健康"]
+    assert icp.buyer_personas[0].label == "经济决策者"
+    assert "20" in icp.anti_signals[0].rule
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+@pytest.mark.parametrize("customers", [None, CUSTOMERS])
+def test_yaml_round_trips(locale: str, customers: list[dict[str, object]] | None) -> None:
+    icp = _icp(locale, customers)
+    loaded = yaml.safe_load(icp.yaml)
+    assert loaded == icp.model_dump(mode="json", exclude={"yaml", "locale"})
+    # and the loaded YAML is a valid ICP for score_accounts, equal to the original profile
+    again = IcpIn.model_validate(loaded)
+    assert again.company == icp.company
+    result = score_accounts(AccountsInput(accounts=[{"name": "X", "industry": "SaaS"}], icp=again), "en")  # type: ignore[list-item]
+    assert result.accounts[0].fit > 0
+
+
+def test_whole_output_is_accepted_as_icp_input() -> None:
+    icp = _icp(customers=CUSTOMERS)
+    inp = AccountsInput.model_validate({"accounts": [{"name": "X"}], "icp": icp.model_dump(mode="json")})
+    assert inp.icp is not None and inp.icp.company.tech_stack == ["Salesforce", "Slack"]
+
+
+def test_customer_list_is_bounded() -> None:
+    with pytest.raises(ValueError, match="1000"):
+        IcpInput.model_validate({"product": "x", "best_customers": [{"company": "c"}] * 1001})
