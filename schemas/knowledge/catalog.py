@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import (
     closing,
+    coaching,
     discovery,
     objections,
     pipeline,
@@ -15,7 +16,7 @@ from . import (
 )
 from .base import KnowledgeFile
 
-AREAS = (prospecting, postsale, qualification, discovery, objections, closing, pipeline, strategy, value)
+AREAS = (prospecting, postsale, qualification, discovery, objections, closing, pipeline, strategy, value, coaching)
 
 
 def _build() -> dict[str, type[KnowledgeFile]]:
