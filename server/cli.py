@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--toolsets", help=f"comma-separated, from {', '.join(TOOLSETS)} or 'all'")
     serve.add_argument("--model", help="overrides SALES_PLAYBOOK_MODEL")
     serve.add_argument("--log-level", help="overrides SALES_PLAYBOOK_LOG_LEVEL")
+    from .pipeline_commands import add_parsers
+
+    add_parsers(commands)  # `import FILE.csv` and `review`
     return parser
 
 
@@ -95,6 +98,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command in ("import", "review"):
+        from .pipeline_commands import run
+
+        try:
+            settings = _settings(args)
+        except ValidationError as exc:
+            print(f"sales-playbook: invalid setting: {exc.errors(include_url=False)[0]['msg']}", file=sys.stderr)
+            return 2
+        return run(args, settings)
     parser.print_help(sys.stderr)
     return 2
 

@@ -45,8 +45,12 @@ def _present_fields(deal: Deal) -> set[str]:
     return present
 
 
-def red_flags(deal: Deal, as_of: date, locale: Locale) -> list[RedFlag]:
-    """Every flag of the table that fires for `deal` on `as_of`, in the table's order."""
+def red_flags(deal: Deal, as_of: date, locale: Locale, *, messages: bool = True) -> list[RedFlag]:
+    """Every flag of the table that fires for `deal` on `as_of`, in the table's order.
+
+    `messages=False` leaves `message` and `fix` empty: for callers that only use codes and severities over a
+    large pipeline (the forecast of 10,000 deals), where rendering the texts is most of the cost.
+    """
     table = get("red_flags", RedFlagTable)
     stages = get("stages", PipelineStages)
     metrics = deal_metrics(deal, as_of)
@@ -56,6 +60,9 @@ def red_flags(deal: Deal, as_of: date, locale: Locale) -> list[RedFlag]:
     found: list[RedFlag] = []
     for flag in table.flags:
         if not flag.fires(deal.stage, present, true_flags, metrics):
+            continue
+        if not messages:
+            found.append(RedFlag(code=flag.code, severity=flag.severity_at(deal.stage), message="", fix=""))
             continue
         day_metric = next((t for t in flag.thresholds() if t.unit == "days"), None)
         contact_floor = next((t for t in flag.thresholds() if t.metric == "engaged_contacts"), None)

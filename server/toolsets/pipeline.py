@@ -1,9 +1,328 @@
-"""The 'pipeline' toolset."""
+"""The 'pipeline' toolset: the deal store (save, list, log, import), the weekly review, the forecast and the
+win/loss analysis. Review, forecast and win/loss take `deals` inline or, when omitted, read the caller's
+deals from the store and call the same pure function.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from ..registry import ToolSpec
+from ...schemas.forecast import ForecastInput, ForecastResult
+from ...schemas.pipeline import (
+    ImportDealsInput,
+    ImportDealsResult,
+    ListDealsInput,
+    ListDealsResult,
+    LogActivityInput,
+    LogActivityResult,
+    ReviewPipelineInput,
+    ReviewPipelineResult,
+    SaveDealInput,
+    SaveDealResult,
+)
+from ...schemas.win_loss import ClosedDeal, WinLossInput, WinLossResult
+from ...tools.crm_import import plan_import
+from ...tools.errors import PlaybookInputError
+from ...tools.forecast import forecast, forecast_markdown, snapshot_of
+from ...tools.formatting import number
+from ...tools.pipeline_review import review_markdown, review_pipeline
+from ...tools.win_loss import analyze_win_loss, win_loss_markdown
+from ..registry import CallEnv, ToolSpec
+from ..services import Services
 
-SPECS: list[ToolSpec[Any, Any]] = []
+
+def services_of(env: CallEnv, field: str = "deals") -> Services:
+    services = env.services
+    if not isinstance(services, Services):
+        raise PlaybookInputError(field, "no deal store is available in this server; pass the deals inline")
+    return services
+
+
+@contextmanager
+def store_errors(field: str) -> Iterator[None]:
+    """Store refusals (stale version, unknown deal, unreachable database) become tool errors naming the field."""
+    from ..store import DealNotFoundError, StaleVersionError, StoreError
+
+    try:
+        yield
+    except StaleVersionError as exc:
+        raise PlaybookInputError(f"{field}.version", str(exc)) from exc
+    except DealNotFoundError as exc:
+        raise PlaybookInputError(f"{field}.id" if field == "deal" else field, str(exc)) from exc
+    except StoreError as exc:
+        raise PlaybookInputError("store", str(exc)) from exc
+
+
+# -------------------------------------------------------------------------------------------- store tools
+
+
+def _save(inp: SaveDealInput, env: CallEnv) -> SaveDealResult:
+    services = services_of(env, "deal")
+    with store_errors("deal"):
+        outcome = services.store.save_deal(inp.deal, env.today, services.actor)
+        history = services.store.stage_history([outcome.deal.id]).get(outcome.deal.id, [])
+    return SaveDealResult(
+        locale=env.locale,
+        deal=outcome.deal,
+        created=outcome.created,
+        stage_changed=outcome.stage_changed,
+        close_date_pushed=outcome.close_date_pushed,
+        stage_history=history,
+    )
+
+
+def _save_markdown(result: SaveDealResult) -> str:
+    d = result.deal
+    zh = result.locale == "zh"
+    verb = ("已新建" if zh else "Created") if result.created else ("已更新" if zh else "Saved")
+    line = f"{verb} {d.company} ({d.id}) v{d.version}: {d.stage}, {number(d.value)} {d.currency}"
+    if result.stage_changed:
+        line += f"; {'阶段变更于' if zh else 'stage changed on'} {d.stage_entered}"
+    if result.close_date_pushed:
+        line += f"; {'成交日期推迟至' if zh else 'close date pushed to'} {d.close_date}"
+    return line
+
+
+def _list(inp: ListDealsInput, env: CallEnv) -> ListDealsResult:
+    services = services_of(env, "stage")
+    with store_errors("store"):
+        deals, total = services.store.list_deals(
+            stage=inp.stage, owner=inp.owner, open_only=inp.open_only, text=inp.text, limit=inp.limit, offset=inp.offset
+        )
+    return ListDealsResult(
+        locale=env.locale, deals=deals, total=total, open_value=sum(d.value for d in deals if d.is_open)
+    )
+
+
+def _list_markdown(result: ListDealsResult) -> str:
+    lines = [f"{len(result.deals)} / {result.total} deals", "", "| id | company | stage | value | close | v |"]
+    lines.append("|---|---|---|---:|---|---:|")
+    for d in result.deals:
+        lines.append(f"| {d.id} | {d.company} | {d.stage} | {number(d.value)} | {d.close_date or ''} | {d.version} |")
+    return "\n".join(lines)
+
+
+def _log(inp: LogActivityInput, env: CallEnv) -> LogActivityResult:
+    services = services_of(env, "deal_id")
+    with store_errors("deal_id"):
+        activity, deal, moved = services.store.log_activity(
+            inp.deal_id, inp.kind, inp.date or env.today, inp.summary, services.actor
+        )
+    return LogActivityResult(locale=env.locale, activity=activity, deal=deal, last_activity_updated=moved)
+
+
+def _log_markdown(result: LogActivityResult) -> str:
+    a = result.activity
+    deal = result.deal
+    return f"{a.kind} {a.date} · {deal.company} ({a.deal_id}): {a.summary} — last_activity {deal.last_activity}"
+
+
+def run_import(inp: ImportDealsInput, env: CallEnv, services: Services | None) -> ImportDealsResult:
+    """Plan the import; unless dry_run, write the accepted rows in ONE transaction (all or nothing)."""
+    plan = plan_import(inp.csv, inp.source, inp.currency)
+    warnings = list(plan.warnings)
+    created = updated = unchanged = 0
+    ids: list[str] = []
+    written = False
+    if not inp.dry_run:
+        if plan.rejected and not inp.skip_invalid_rows:
+            warnings.append(
+                f"nothing was imported: {len(plan.rejected)} of {plan.rows} rows were rejected (see `rejected`); "
+                "fix them, or pass skip_invalid_rows to import the valid rows"
+            )
+        elif plan.accepted:
+            if services is None:
+                raise PlaybookInputError("csv", "no deal store is available in this server")
+            with store_errors("csv"):
+                outcome = services.store.import_deals(
+                    [(external, deal) for _, external, deal in plan.accepted], env.today, services.actor
+                )
+            created, updated, unchanged, ids = outcome.created, outcome.updated, outcome.unchanged, outcome.deal_ids
+            written = True
+    return ImportDealsResult(
+        locale=env.locale,
+        source=plan.source,
+        dry_run=inp.dry_run,
+        written=written,
+        mapping=plan.mapping,
+        rows=plan.rows,
+        accepted=len(plan.accepted),
+        rejected=plan.rejected,
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        deal_ids=ids,
+        warnings=warnings,
+    )
+
+
+def _import(inp: ImportDealsInput, env: CallEnv) -> ImportDealsResult:
+    services = None if inp.dry_run else services_of(env, "csv")
+    return run_import(inp, env, services)
+
+
+def import_markdown(result: ImportDealsResult) -> str:
+    head = "DRY RUN — " if result.dry_run else ""
+    lines = [
+        f"{head}{result.source} export: {result.rows} rows, {result.accepted} valid, {len(result.rejected)} rejected; "
+        f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}",
+        "Mapping: " + ", ".join(f"{m.column} → {m.field or '(ignored)'}" for m in result.mapping),
+    ]
+    lines.extend(f"- line {r.row}: {r.field or 'row'}: {r.reason}" for r in result.rejected[:50])
+    if len(result.rejected) > 50:
+        lines.append(f"- … and {len(result.rejected) - 50} more")
+    lines.extend(f"- ⚠ {w}" for w in result.warnings)
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ review, forecast, win/loss
+
+
+def run_review(inp: ReviewPipelineInput, env: CallEnv) -> ReviewPipelineResult:
+    if inp.deals is not None:
+        return review_pipeline(inp, inp.deals, env.today, env.locale)
+    services = services_of(env)
+    with store_errors("store"):
+        deals = services.store.all_deals(inp.owner)
+        history = services.store.stage_history()
+        close_history = services.store.close_date_history()
+    return review_pipeline(
+        inp, deals, env.today, env.locale, history=history, close_date_history=close_history, source="store"
+    )
+
+
+def _forecast(inp: ForecastInput, env: CallEnv) -> ForecastResult:
+    if inp.deals is not None:
+        return forecast(inp, inp.deals, env.today, env.locale)
+    services = services_of(env)
+    with store_errors("store"):
+        deals = services.store.all_deals(inp.owner)
+        snapshots = services.store.snapshots(inp.owner)
+    result = forecast(inp, deals, env.today, env.locale, snapshots=snapshots, source="store")
+    with store_errors("store"):
+        services.store.save_snapshot(snapshot_of(result), inp.owner, services.actor)
+    result.snapshot_saved = True
+    return result
+
+
+def _win_loss(inp: WinLossInput, env: CallEnv) -> WinLossResult:
+    if inp.deals is not None:
+        return analyze_win_loss(inp, inp.deals, env.locale)
+    services = services_of(env)
+    with store_errors("store"):
+        stored = [d for d in services.store.all_deals(inp.owner) if not d.is_open]
+        history = services.store.stage_history([d.id for d in stored]) if stored else {}
+    deals = [ClosedDeal.model_validate(d.model_dump(exclude={"version", "external_id", "updated_on"})) for d in stored]
+    return analyze_win_loss(inp, deals, env.locale, history=history, source="store")
+
+
+def _spec(
+    name: str,
+    title: str,
+    description: str,
+    input_model: type[Any],
+    output_model: type[Any],
+    run: Callable[[Any, CallEnv], Any],
+    render: Callable[[Any], str],
+    *,
+    read_only: bool,
+    idempotent: bool = True,
+) -> ToolSpec[Any, Any]:
+    return ToolSpec(
+        name=name,
+        toolset="pipeline",
+        title=title,
+        description=description,
+        input_model=input_model,
+        output_model=output_model,
+        run=run,
+        render=render,
+        read_only=read_only,
+        idempotent=idempotent,
+        destructive=False,
+    )
+
+
+SPECS: list[ToolSpec[Any, Any]] = [
+    _spec(
+        "save_deal",
+        "Save a deal",
+        "Create or update a stored deal (send the version you read to update); stage changes and close-date "
+        "pushes are recorded with their date.",
+        SaveDealInput,
+        SaveDealResult,
+        _save,
+        _save_markdown,
+        read_only=False,
+        idempotent=False,
+    ),
+    _spec(
+        "list_deals",
+        "List deals",
+        "List your stored deals, largest first, filtered by stage, owner, open only or text.",
+        ListDealsInput,
+        ListDealsResult,
+        _list,
+        _list_markdown,
+        read_only=True,
+    ),
+    _spec(
+        "log_activity",
+        "Log an activity",
+        "Record an email, call, meeting or note on a stored deal and move its last activity date forward.",
+        LogActivityInput,
+        LogActivityResult,
+        _log,
+        _log_markdown,
+        read_only=False,
+        idempotent=False,
+    ),
+    _spec(
+        "import_deals",
+        "Import deals from a CRM export",
+        "Import a HubSpot, Salesforce or Pipedrive deal export (CSV text) in one transaction; dry_run shows the "
+        "column mapping and every rejected row with its reason.",
+        ImportDealsInput,
+        ImportDealsResult,
+        _import,
+        import_markdown,
+        read_only=False,
+        idempotent=True,
+    ),
+    _spec(
+        "review_pipeline",
+        "Review the pipeline",
+        "The playbook's weekly pipeline review (summary, top ten deals with risk, actions, health) of your "
+        "stored deals or the deals given, also as the playbook's YAML.",
+        ReviewPipelineInput,
+        ReviewPipelineResult,
+        run_review,
+        review_markdown,
+        read_only=True,
+    ),
+    _spec(
+        "forecast",
+        "Forecast the period",
+        "Categorise deals closing in the period (commit, best case, pipeline, omitted) with reasons, total "
+        "them against quota, and score earlier forecasts' accuracy.",
+        ForecastInput,
+        ForecastResult,
+        _forecast,
+        forecast_markdown,
+        read_only=False,
+        idempotent=False,
+    ),
+    _spec(
+        "analyze_win_loss",
+        "Analyse wins and losses",
+        "Win rate, reasons, stage of loss, competitors, cycle, weakest skill, lessons and the monthly "
+        "self-review answered from closed deals.",
+        WinLossInput,
+        WinLossResult,
+        _win_loss,
+        win_loss_markdown,
+        read_only=True,
+    ),
+]

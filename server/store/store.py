@@ -1,0 +1,659 @@
+"""The deal store: one interface over SQLite (the default, a file in the data dir) and PostgreSQL (for a team).
+
+- Every write runs in one transaction (an import is all or nothing).
+- Optimistic concurrency: each deal has a `version`; an update names the version it read and is refused with
+  `StaleVersionError` when the stored one moved on. The check is the `WHERE id = ? AND version = ?` of the
+  UPDATE itself, so two servers on one database can never overwrite each other's change.
+- Stage changes and close-date pushes are recorded with their date and actor.
+- SQLite runs in WAL mode with a busy timeout and takes the write lock at BEGIN (BEGIN IMMEDIATE), so
+  concurrent writers queue instead of failing halfway; PostgreSQL uses a row-level conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from ...schemas.deal import Deal
+from ...schemas.forecast import ForecastSnapshot
+from ...schemas.pipeline import Activity, CloseDateChange, DealIn, StageChange, StoredDeal
+from .migrations import LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE, Dialect, statements
+
+DEFAULT_ACTOR = "local"
+"""The actor recorded by a single-user (stdio) server."""
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+_CACHE_LIMIT = 50_000
+
+
+class StoreError(Exception):
+    """A store operation that cannot be done as asked (the message says why)."""
+
+
+class DealNotFoundError(StoreError):
+    def __init__(self, deal_id: str) -> None:
+        super().__init__(f"no stored deal has id {deal_id!r}")
+        self.deal_id = deal_id
+
+
+class StaleVersionError(StoreError):
+    """An update based on an old read: refused so that nobody's change is silently overwritten."""
+
+    def __init__(self, deal_id: str, expected: int | None, current: int) -> None:
+        if expected is None:
+            message = (
+                f"deal {deal_id!r} already exists at version {current}; send version {current} "
+                "(from list_deals) to update it"
+            )
+        else:
+            message = (
+                f"deal {deal_id!r} was changed since you read it: expected version {expected}, "
+                f"current version {current}; read it again and reapply your change"
+            )
+        super().__init__(message)
+        self.deal_id = deal_id
+        self.expected = expected
+        self.current = current
+
+
+@dataclass
+class SaveOutcome:
+    deal: StoredDeal
+    created: bool
+    stage_changed: bool
+    close_date_pushed: bool
+
+
+@dataclass
+class ImportOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deal_ids: list[str] = field(default_factory=list)
+
+
+class _Cursor(Protocol):
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+# The Deal columns stored as-is (dates as ISO text, booleans as 0/1, lists and maps as JSON text).
+_DATE_FIELDS = ("created", "stage_entered", "close_date", "last_activity", "next_step_date")
+_DEAL_COLUMNS = (
+    "id",
+    "company",
+    "value",
+    "currency",
+    "stage",
+    "owner",
+    "created",
+    "stage_entered",
+    "close_date",
+    "close_date_changes",
+    "last_activity",
+    "next_step",
+    "next_step_date",
+    "verbal_agreement",
+    "contract_signed",
+    "competitors",
+    "loss_reason",
+    "meddpicc",
+    "notes",
+    "version",
+    "updated_on",
+    "updated_by",
+    "external_id",
+    "extra",
+)
+# Deal fields without a column of their own (e.g. `bant`, and any field the Deal shape gains later) are kept
+# as JSON in `extra`, so saving and reading a deal never drops a field.
+_EXTRA_FIELDS = tuple(name for name in StoredDeal.model_fields if name not in (*_DEAL_COLUMNS, "contacts"))
+_SELECT_DEALS = f"SELECT {', '.join(_DEAL_COLUMNS)} FROM deals"
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _json(text: str | None, empty: Any) -> Any:
+    """Decode a JSON column; the common empty values skip the decoder (10,000 rows add up)."""
+    if not text or text in ("[]", "{}"):
+        return type(empty)()
+    return json.loads(text)
+
+
+def _new_id() -> str:
+    return "D-" + uuid.uuid4().hex[:12]
+
+
+def parse_url(url: str) -> tuple[Dialect, str]:
+    """('sqlite', path) or ('postgresql', conninfo) for a database URL; anything else is refused."""
+    if url.startswith("sqlite:///"):
+        return "sqlite", url[len("sqlite:///") :]
+    if url.startswith("sqlite://"):
+        raise StoreError(f"SQLite URLs take the form sqlite:///PATH, got {url!r}")
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql", "postgresql://" + url[len(prefix) :]
+    raise StoreError("database URL must start with sqlite:/// or postgresql:// (got a different scheme)")
+
+
+class Store:
+    """Deals, contacts, activities, stage and close-date history, and forecast snapshots in one database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.dialect, target = parse_url(url)
+        self._lock = threading.RLock()
+        self._cache: dict[str, StoredDeal] = {}
+        """Deals read by list_deals, by id (valid while the stored version is the same); treat as read-only."""
+        self._conn: Any
+        if self.dialect == "sqlite":
+            if target != ":memory:":
+                Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                target, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            if target != ":memory:":
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+        else:
+            self._target = target
+            self._conn = self._pg_connect()
+        self.migrate()
+
+    def _pg_connect(self) -> Any:
+        import psycopg  # lazily: only a PostgreSQL store pays for the driver
+
+        try:
+            return psycopg.connect(self._target, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to PostgreSQL: {exc}") from exc
+
+    @contextmanager
+    def _pg_transaction(self, isolation: str | None = None) -> Iterator[None]:
+        """A PostgreSQL transaction on a live connection (a connection lost earlier is reopened first);
+        database failures surface as StoreError, after the transaction was rolled back."""
+        import psycopg
+
+        if self._conn.closed or self._conn.broken:
+            self._conn = self._pg_connect()
+        try:
+            with self._conn.transaction():
+                if isolation:
+                    self._conn.execute(f"SET TRANSACTION ISOLATION LEVEL {isolation}")
+                yield
+        except psycopg.OperationalError as exc:
+            raise StoreError(f"PostgreSQL connection failed ({exc}); nothing was written, retry the call") from exc
+
+    # ------------------------------------------------------------------------------------- plumbing
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
+
+    def _exec(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
+        cursor: _Cursor = self._conn.execute(self._sql(sql), tuple(params))
+        return cursor
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: committed when the block ends, rolled back (nothing written) on any error."""
+        with self._lock:
+            if self.dialect == "sqlite":
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            else:
+                with self._pg_transaction():
+                    yield
+
+    @contextmanager
+    def _read(self) -> Iterator[None]:
+        """A consistent read (one snapshot for multi-query reads)."""
+        with self._lock:
+            if self.dialect == "sqlite":
+                self._conn.execute("BEGIN")
+                try:
+                    yield
+                finally:
+                    self._conn.execute("COMMIT")
+            else:
+                with self._pg_transaction("REPEATABLE READ"):
+                    yield
+
+    # ------------------------------------------------------------------------------------ migrations
+
+    def schema_version(self) -> int:
+        with self._lock:
+            self._exec(SCHEMA_VERSION_TABLE)
+            row = self._exec("SELECT MAX(version) FROM schema_version").fetchone()
+            return int(row[0]) if row and row[0] is not None else 0
+
+    def migrate(self, target: int = LATEST_VERSION) -> int:
+        """Bring the schema up to `target` in place, one transaction per version; returns the version."""
+        with self._lock:
+            self._exec(SCHEMA_VERSION_TABLE)
+            for version, _title, script in MIGRATIONS:
+                if version > target:
+                    break
+                with self.transaction():
+                    if self.dialect == "postgresql":
+                        self._exec("SELECT pg_advisory_xact_lock(?)", (727_001,))
+                    row = self._exec("SELECT MAX(version) FROM schema_version").fetchone()
+                    current = int(row[0]) if row and row[0] is not None else 0
+                    if current >= version:
+                        continue
+                    for statement in statements(script, self.dialect):
+                        self._exec(statement)
+                    self._exec(
+                        "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                        (version, datetime.now(UTC).isoformat(timespec="seconds")),
+                    )
+            return self.schema_version()
+
+    # ------------------------------------------------------------------------------------------ deals
+
+    def _row_to_deal(self, row: Sequence[Any], contacts: list[dict[str, Any]]) -> StoredDeal:
+        data = dict(zip(_DEAL_COLUMNS, row, strict=True))
+        data["competitors"] = _json(data["competitors"], [])
+        data["meddpicc"] = _json(data["meddpicc"], {})
+        data["verbal_agreement"] = bool(data["verbal_agreement"])
+        data["contract_signed"] = bool(data["contract_signed"])
+        data["contacts"] = contacts
+        data.pop("updated_by")
+        extra = _json(data.pop("extra"), {})
+        data.update({name: value for name, value in extra.items() if name in _EXTRA_FIELDS})
+        return StoredDeal.model_validate(data)
+
+    def _contacts_for(self, deal_ids: Sequence[str] | None) -> dict[str, list[dict[str, Any]]]:
+        sql = "SELECT deal_id, name, title, role, engaged, last_contact FROM contacts"
+        params: list[Any] = []
+        if deal_ids is not None:
+            if not deal_ids:
+                return {}
+            sql += f" WHERE deal_id IN ({', '.join('?' for _ in deal_ids)})"
+            params = list(deal_ids)
+        sql += " ORDER BY deal_id, position"
+        found: dict[str, list[dict[str, Any]]] = {}
+        for deal_id, name, title, role, engaged, last_contact in self._exec(sql, params).fetchall():
+            found.setdefault(deal_id, []).append(
+                {"name": name, "title": title, "role": role, "engaged": bool(engaged), "last_contact": last_contact}
+            )
+        return found
+
+    def _get(self, deal_id: str) -> StoredDeal | None:
+        row = self._exec(f"{_SELECT_DEALS} WHERE id = ?", (deal_id,)).fetchone()
+        if row is None:
+            return None
+        return self._row_to_deal(row, self._contacts_for([deal_id]).get(deal_id, []))
+
+    def get_deal(self, deal_id: str) -> StoredDeal | None:
+        with self._read():
+            return self._get(deal_id)
+
+    def list_deals(
+        self,
+        *,
+        stage: str | None = None,
+        owner: str | None = None,
+        open_only: bool = False,
+        text: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[list[StoredDeal], int]:
+        """Deals matching every given filter, largest value first, and how many match in all."""
+        where: list[str] = []
+        params: list[Any] = []
+        if stage is not None:
+            where.append("stage = ?")
+            params.append(stage)
+        if owner is not None:
+            where.append("owner = ?")
+            params.append(owner)
+        if open_only:
+            where.append("stage NOT IN ('closed_won', 'closed_lost')")
+        if text:
+            # The text is a bound parameter (never SQL); LIKE wildcards in it are escaped.
+            pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append(
+                "(LOWER(company) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(next_step, '')) LIKE ? ESCAPE '\\' "
+                "OR LOWER(notes) LIKE ? ESCAPE '\\')"
+            )
+            params.extend([pattern, pattern, pattern])
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        page = ""
+        page_params: list[Any] = []
+        if limit is not None:
+            page = " LIMIT ? OFFSET ?"
+            page_params = [limit, offset]
+        with self._read():
+            total = int(self._exec(f"SELECT COUNT(*) FROM deals{clause}", params).fetchone()[0])
+            rows = self._exec(
+                f"{_SELECT_DEALS}{clause} ORDER BY value DESC, company, id{page}", [*params, *page_params]
+            ).fetchall()
+            # Committed (id, version) pairs never repeat, so a deal read before at the same version is reused
+            # as is; only new or changed rows are decoded and validated again.
+            version_at = _DEAL_COLUMNS.index("version")
+            stale = [
+                row for row in rows if (cached := self._cache.get(row[0])) is None or cached.version != row[version_at]
+            ]
+            contacts = self._contacts_for(None if len(stale) > 500 else [row[0] for row in stale]) if stale else {}
+            for row in stale:
+                self._cache[row[0]] = self._row_to_deal(row, contacts.get(row[0], []))
+            if len(self._cache) > _CACHE_LIMIT:
+                keep = {row[0] for row in rows}
+                self._cache = {key: deal for key, deal in self._cache.items() if key in keep}
+            return [self._cache[row[0]] for row in rows], total
+
+    def all_deals(self, owner: str | None = None) -> list[StoredDeal]:
+        deals, _ = self.list_deals(owner=owner)
+        return deals
+
+    def stage_history(self, deal_ids: Sequence[str] | None = None) -> dict[str, list[StageChange]]:
+        sql = "SELECT deal_id, from_stage, to_stage, changed_on, actor FROM stage_history"
+        params: list[Any] = []
+        if deal_ids is not None:
+            if not deal_ids:
+                return {}
+            sql += f" WHERE deal_id IN ({', '.join('?' for _ in deal_ids)})"
+            params = list(deal_ids)
+        history: dict[str, list[StageChange]] = {}
+        with self._read():
+            rows = self._exec(sql + " ORDER BY deal_id, id", params).fetchall()
+        for deal_id, from_stage, to_stage, changed_on, actor in rows:
+            history.setdefault(deal_id, []).append(
+                StageChange(from_stage=from_stage, to_stage=to_stage, changed_on=changed_on, actor=actor)
+            )
+        return history
+
+    def close_date_history(self) -> dict[str, list[CloseDateChange]]:
+        with self._read():
+            rows = self._exec(
+                "SELECT deal_id, old_date, new_date, changed_on, actor FROM close_date_history ORDER BY deal_id, id"
+            ).fetchall()
+        history: dict[str, list[CloseDateChange]] = {}
+        for deal_id, old, new, changed_on, actor in rows:
+            history.setdefault(deal_id, []).append(
+                CloseDateChange(old_date=_day(old), new_date=_day(new), changed_on=changed_on, actor=actor)
+            )
+        return history
+
+    def _write_deal(self, deal: StoredDeal, actor: str, *, insert: bool, expected: int | None) -> bool:
+        """INSERT or version-checked UPDATE of the deal row and its contacts; False when the row moved on."""
+        values: dict[str, Any] = {
+            name: getattr(deal, name)
+            for name in _DEAL_COLUMNS
+            if name not in ("competitors", "meddpicc", "updated_by", "verbal_agreement", "contract_signed", "extra")
+        }
+        for name in (*_DATE_FIELDS, "updated_on"):
+            values[name] = _iso(values[name])
+        values["verbal_agreement"] = int(deal.verbal_agreement)
+        values["contract_signed"] = int(deal.contract_signed)
+        values["competitors"] = json.dumps(deal.competitors, ensure_ascii=False)
+        values["meddpicc"] = json.dumps(
+            {k: v.model_dump(exclude_none=True) for k, v in deal.meddpicc.items()}, ensure_ascii=False
+        )
+        values["updated_by"] = actor
+        extra = deal.model_dump(mode="json", include=set(_EXTRA_FIELDS))
+        values["extra"] = json.dumps({k: v for k, v in extra.items() if v not in ({}, [], None)}, ensure_ascii=False)
+        if insert:
+            names = list(values)
+            cursor = self._exec(
+                f"INSERT INTO deals ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+                "ON CONFLICT (id) DO NOTHING",
+                [values[n] for n in names],
+            )
+        else:
+            names = [n for n in values if n != "id"]
+            cursor = self._exec(
+                f"UPDATE deals SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ? AND version = ?",
+                [*(values[n] for n in names), deal.id, expected],
+            )
+        if cursor.rowcount != 1:
+            return False
+        self._exec("DELETE FROM contacts WHERE deal_id = ?", (deal.id,))
+        for position, contact in enumerate(deal.contacts):
+            self._exec(
+                "INSERT INTO contacts (deal_id, position, name, title, role, engaged, last_contact) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    deal.id,
+                    position,
+                    contact.name,
+                    contact.title,
+                    contact.role,
+                    int(contact.engaged),
+                    _iso(contact.last_contact),
+                ),
+            )
+        return True
+
+    def _current_version(self, deal_id: str) -> int:
+        row = self._exec("SELECT version FROM deals WHERE id = ?", (deal_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def _record_stage(self, deal_id: str, old: str | None, new: str, on: date, actor: str) -> None:
+        self._exec(
+            "INSERT INTO stage_history (deal_id, from_stage, to_stage, changed_on, actor) VALUES (?, ?, ?, ?, ?)",
+            (deal_id, old, new, on.isoformat(), actor),
+        )
+
+    def _save(
+        self, incoming: Deal, version: int | None, as_of: date, actor: str, external_id: str | None = None
+    ) -> SaveOutcome:
+        """Insert or update one deal inside the caller's transaction."""
+        given = incoming.model_fields_set - {"version"}
+        deal_id = incoming.id
+        existing = self._get(deal_id) if deal_id is not None else None
+        if existing is None and external_id is not None:
+            row = self._exec("SELECT id FROM deals WHERE external_id = ?", (external_id,)).fetchone()
+            if row is not None:
+                existing = self._get(row[0])
+                deal_id = row[0]
+                version = existing.version if existing else version
+        if existing is None:
+            if version is not None and deal_id is not None:
+                raise DealNotFoundError(deal_id)
+            data = incoming.model_dump(exclude={"version"} if isinstance(incoming, DealIn) else set())
+            data.update(
+                id=deal_id or _new_id(),
+                version=1,
+                created=incoming.created or as_of,
+                stage_entered=incoming.stage_entered or incoming.created or as_of,
+                updated_on=as_of,
+                external_id=external_id,
+            )
+            if data["stage_entered"] < data["created"]:
+                data["stage_entered"] = data["created"]
+            stored = StoredDeal.model_validate(data)
+            if not self._write_deal(stored, actor, insert=True, expected=None):
+                raise StaleVersionError(stored.id, None, self._current_version(stored.id))
+            self._record_stage(stored.id, None, stored.stage, stored.stage_entered or as_of, actor)
+            return SaveOutcome(stored, created=True, stage_changed=False, close_date_pushed=False)
+
+        if version is None:
+            raise StaleVersionError(existing.id, None, existing.version)
+        if version != existing.version:
+            raise StaleVersionError(existing.id, version, existing.version)
+        merged = existing.model_dump()
+        merged.update({name: getattr(incoming, name) for name in given if name != "id"})
+        stage_changed = merged["stage"] != existing.stage
+        if stage_changed:
+            entered = incoming.stage_entered if "stage_entered" in given else None
+            merged["stage_entered"] = entered if entered and entered != existing.stage_entered else as_of
+            if merged["created"] and merged["stage_entered"] < merged["created"]:
+                merged["stage_entered"] = merged["created"]  # a deal cannot enter a stage before it existed
+        pushed = bool(existing.close_date and merged["close_date"] and merged["close_date"] > existing.close_date)
+        if pushed and merged["close_date_changes"] <= existing.close_date_changes:
+            merged["close_date_changes"] = existing.close_date_changes + 1
+        merged.update(version=existing.version + 1, updated_on=as_of)
+        if external_id is not None:
+            merged["external_id"] = external_id
+        stored = StoredDeal.model_validate(merged)
+        if stored.model_dump(exclude={"version", "updated_on"}) == existing.model_dump(
+            exclude={"version", "updated_on"}
+        ):
+            return SaveOutcome(existing, created=False, stage_changed=False, close_date_pushed=False)
+        if not self._write_deal(stored, actor, insert=False, expected=existing.version):
+            raise StaleVersionError(existing.id, version, self._current_version(existing.id))
+        if stage_changed:
+            self._record_stage(stored.id, existing.stage, stored.stage, stored.stage_entered or as_of, actor)
+        if stored.close_date != existing.close_date:
+            self._exec(
+                "INSERT INTO close_date_history (deal_id, old_date, new_date, changed_on, actor) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (stored.id, _iso(existing.close_date), _iso(stored.close_date), as_of.isoformat(), actor),
+            )
+        return SaveOutcome(stored, created=False, stage_changed=stage_changed, close_date_pushed=pushed)
+
+    def save_deal(self, deal: DealIn, as_of: date, actor: str = DEFAULT_ACTOR) -> SaveOutcome:
+        """Insert a new deal (id assigned when omitted) or update a stored one at the version it was read.
+
+        On update, the fields the caller set replace the stored ones; fields left out keep their stored values.
+        """
+        with self.transaction():
+            return self._save(deal, deal.version, as_of, actor)
+
+    def import_deals(self, rows: Sequence[tuple[str, Deal]], as_of: date, actor: str = DEFAULT_ACTOR) -> ImportOutcome:
+        """Upsert (external_id, deal) rows in ONE transaction: any failure writes nothing.
+
+        A row whose external id is already stored updates that deal (re-importing a file never duplicates).
+        """
+        outcome = ImportOutcome()
+        with self.transaction():
+            for external_id, deal in rows:
+                before = self._exec("SELECT version FROM deals WHERE external_id = ?", (external_id,)).fetchone()
+                result = self._save(deal, None, as_of, actor, external_id=external_id)
+                if result.created:
+                    outcome.created += 1
+                elif before is not None and result.deal.version == int(before[0]):
+                    outcome.unchanged += 1
+                else:
+                    outcome.updated += 1
+                outcome.deal_ids.append(result.deal.id)
+        return outcome
+
+    # ------------------------------------------------------------------------------------- activities
+
+    def log_activity(
+        self, deal_id: str, kind: str, on: date, summary: str, actor: str = DEFAULT_ACTOR
+    ) -> tuple[Activity, StoredDeal, bool]:
+        """Record an activity and move the deal's last_activity forward to its date (a version bump)."""
+        with self.transaction():
+            deal = self._get(deal_id)
+            if deal is None:
+                raise DealNotFoundError(deal_id)
+            row = self._exec(
+                "INSERT INTO activities (deal_id, kind, activity_date, summary, actor) VALUES (?, ?, ?, ?, ?) "
+                "RETURNING id",
+                (deal_id, kind, on.isoformat(), summary, actor),
+            ).fetchone()
+            activity = Activity(id=int(row[0]), deal_id=deal_id, kind=kind, date=on, summary=summary, actor=actor)
+            moved = deal.last_activity is None or on > deal.last_activity
+            if moved:
+                cursor = self._exec(
+                    "UPDATE deals SET last_activity = ?, version = version + 1, updated_by = ? WHERE id = ?",
+                    (on.isoformat(), actor, deal_id),
+                )
+                if cursor.rowcount != 1:  # pragma: no cover - the row is locked by this transaction
+                    raise StoreError(f"deal {deal_id!r} vanished while logging the activity")
+                deal = self._get(deal_id) or deal
+            return activity, deal, moved
+
+    def activities(self, deal_id: str | None = None) -> list[Activity]:
+        sql = "SELECT id, deal_id, kind, activity_date, summary, actor FROM activities"
+        params: list[Any] = []
+        if deal_id is not None:
+            sql += " WHERE deal_id = ?"
+            params.append(deal_id)
+        with self._read():
+            rows = self._exec(sql + " ORDER BY activity_date, id", params).fetchall()
+        return [
+            Activity(id=r[0], deal_id=r[1], kind=r[2], date=date.fromisoformat(r[3]), summary=r[4], actor=r[5])
+            for r in rows
+        ]
+
+    # --------------------------------------------------------------------------------- forecast runs
+
+    def save_snapshot(self, snapshot: ForecastSnapshot, owner: str | None, actor: str = DEFAULT_ACTOR) -> None:
+        with self.transaction():
+            self._exec(
+                "INSERT INTO forecast_snapshots (owner, taken_on, period_start, period_end, quota, commit_value, "
+                "best_case_value, pipeline_value, closed_value, forecast_value, deal_count, actor) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    owner,
+                    snapshot.taken_on.isoformat(),
+                    snapshot.period_start.isoformat(),
+                    snapshot.period_end.isoformat(),
+                    snapshot.quota,
+                    snapshot.commit,
+                    snapshot.best_case,
+                    snapshot.pipeline,
+                    snapshot.closed,
+                    snapshot.forecast,
+                    snapshot.deal_count,
+                    actor,
+                ),
+            )
+
+    def snapshots(self, owner: str | None = None) -> list[ForecastSnapshot]:
+        sql = (
+            "SELECT taken_on, period_start, period_end, quota, commit_value, best_case_value, pipeline_value, "
+            "closed_value, forecast_value, deal_count FROM forecast_snapshots"
+        )
+        params: list[Any] = []
+        if owner is None:
+            sql += " WHERE owner IS NULL"
+        else:
+            sql += " WHERE owner = ?"
+            params.append(owner)
+        with self._read():
+            rows = self._exec(sql + " ORDER BY taken_on, id", params).fetchall()
+        keys = (
+            "taken_on",
+            "period_start",
+            "period_end",
+            "quota",
+            "commit",
+            "best_case",
+            "pipeline",
+            "closed",
+            "forecast",
+            "deal_count",
+        )
+        return [ForecastSnapshot.model_validate(dict(zip(keys, row, strict=True))) for row in rows]
+
+    def counts(self) -> Mapping[str, int]:
+        """Rows per table (for tests and the CLI's report)."""
+        tables = ("deals", "contacts", "activities", "stage_history", "close_date_history", "forecast_snapshots")
+        with self._read():
+            return {t: int(self._exec(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}
+
+
+def open_store(url: str) -> Store:
+    return Store(url)

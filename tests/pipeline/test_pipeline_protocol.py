@@ -1,0 +1,197 @@
+"""The pipeline tools through the SDK's in-memory client: the store behind them, errors, annotations, restarts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+from sales_playbook.server.app import PlaybookServer, build_server
+from sales_playbook.server.registry import specs_for
+from sales_playbook.server.services import Services
+from sales_playbook.server.settings import Settings
+
+AS_OF = "2026-11-20"
+ACME = {
+    "company": "Acme Robotics",
+    "value": 48000,
+    "stage": "proposal",
+    "created": "2026-09-01",
+    "close_date": "2026-12-15",
+    "last_activity": "2026-11-10",
+    "next_step": "Security review",
+    "next_step_date": "2026-11-26",
+    "contacts": [{"name": "Dana", "role": "champion", "engaged": True}],
+}
+CSV = """Record ID,Deal Name,Associated Company,Deal Stage,Amount,Close Date,Create Date
+1,Globex deal,Globex,Contract Sent,90000,2026-12-01,2026-08-01
+2,Initech deal,Initech,Closed Won,30000,2026-10-10,2026-07-01
+3,Hooli deal,Hooli,Closed Lost,12000,2026-10-20,2026-07-15
+"""
+
+
+@asynccontextmanager
+async def connect(server: PlaybookServer, mode: str = "auto") -> AsyncIterator[Client]:
+    async with Client(server, mode=mode) as client:  # type: ignore[arg-type]
+        yield client
+
+
+async def call(client: Client, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    result = await client.call_tool(name, arguments)
+    assert not result.is_error, result.content[0].text  # type: ignore[union-attr]
+    assert result.structured_content is not None
+    return result.structured_content
+
+
+async def error_of(client: Client, name: str, arguments: dict[str, Any]) -> str:
+    result = await client.call_tool(name, arguments)
+    assert result.is_error
+    return result.content[0].text  # type: ignore[union-attr,no-any-return]
+
+
+async def test_annotations(server: PlaybookServer, mode: str) -> None:
+    async with connect(server, mode) as client:
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    for name in ("save_deal", "log_activity", "import_deals", "forecast"):
+        annotations = tools[name].annotations
+        assert annotations is not None and annotations.read_only_hint is False and annotations.destructive_hint is False
+    for name in ("list_deals", "review_pipeline", "analyze_win_loss"):
+        annotations = tools[name].annotations
+        assert annotations is not None and annotations.read_only_hint is True
+
+
+async def test_save_list_log_review_forecast(server: PlaybookServer, mode: str) -> None:
+    async with connect(server, mode) as client:
+        saved = (await call(client, "save_deal", {"deal": ACME, "as_of": "2026-11-01"}))["deal"]
+        assert saved["version"] == 1
+        moved = await call(
+            client,
+            "save_deal",
+            {
+                "deal": {"id": saved["id"], "company": "Acme Robotics", "stage": "negotiation", "version": 1},
+                "as_of": "2026-11-18",
+            },
+        )
+        assert moved["stage_changed"] and moved["deal"]["stage_entered"] == "2026-11-18"
+        assert [h["to_stage"] for h in moved["stage_history"]] == ["proposal", "negotiation"]
+        stale = await error_of(
+            client, "save_deal", {"deal": {"id": saved["id"], "company": "Acme Robotics", "version": 1}}
+        )
+        assert "deal.version" in stale and "expected version 1, current version 2" in stale
+        logged = await call(
+            client, "log_activity", {"deal_id": saved["id"], "kind": "call", "date": "2026-11-19", "summary": "pricing"}
+        )
+        assert logged["deal"]["last_activity"] == "2026-11-19" and logged["deal"]["version"] == 3
+        listed = await call(client, "list_deals", {"open_only": True})
+        assert listed["total"] == 1 and listed["deals"][0]["version"] == 3
+        review = await call(client, "review_pipeline", {"as_of": AS_OF, "quota": 100000})
+        assert review["source"] == "store" and review["summary"]["advanced_this_week"] == 1
+        assert review["deals_to_review"][0]["age_in_stage_days"] == 2
+        assert "pipeline_review:" in review["yaml"]
+        fc = await call(client, "forecast", {"as_of": AS_OF, "quota": 100000})
+        assert fc["snapshot_saved"] and fc["source"] == "store"
+        # negotiation with an engaged champion = best_case, dropped to pipeline by single_threaded (high)
+        assert fc["deals"][0]["category"] == "pipeline"
+        assert "single_threaded" in fc["deals"][0]["reasons"][-1]
+        assert (await error_of(client, "log_activity", {"deal_id": "nope", "kind": "call", "summary": "x"})).count(
+            "deal_id"
+        )
+
+
+async def test_import_dry_run_then_import_then_reimport(server: PlaybookServer, mode: str) -> None:
+    async with connect(server, mode) as client:
+        dry = await call(client, "import_deals", {"csv": CSV, "dry_run": True, "as_of": AS_OF})
+        assert dry["source"] == "hubspot" and dry["accepted"] == 3 and not dry["written"]
+        assert (await call(client, "list_deals", {}))["total"] == 0
+        first = await call(client, "import_deals", {"csv": CSV, "as_of": AS_OF})
+        assert first["written"] and first["created"] == 3
+        again = await call(client, "import_deals", {"csv": CSV, "as_of": AS_OF})
+        assert (again["created"], again["unchanged"]) == (0, 3)
+        bad = await call(client, "import_deals", {"csv": CSV + "4,x,Bad,Contract Sent,-1,2026-12-01,2026-08-01\n"})
+        assert not bad["written"] and bad["rejected"] == [
+            {"row": 5, "field": "value", "reason": bad["rejected"][0]["reason"]}
+        ]
+        assert (await call(client, "list_deals", {}))["total"] == 3
+        wl = await call(client, "analyze_win_loss", {})
+        assert (wl["source"], wl["won"], wl["lost"], wl["win_rate"]) == ("store", 1, 1, 0.5)
+        missing = await error_of(client, "import_deals", {"csv": "Amount\n5\n"})
+        assert "csv" in missing and "missing required column" in missing
+
+
+async def test_oversized_csv_is_refused_with_the_limit(server: PlaybookServer) -> None:
+    async with connect(server) as client:
+        text = await error_of(client, "import_deals", {"csv": "company,stage\n" + "x" * 5_000_001})
+    assert "csv" in text and "5000000" in text
+
+
+async def test_inline_deals_do_not_touch_the_store(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "inline")
+    services = Services(settings)
+    server = build_server(settings, services)
+    async with connect(server) as client:
+        review = await call(client, "review_pipeline", {"deals": [ACME], "as_of": AS_OF})
+        fc = await call(client, "forecast", {"deals": [ACME], "as_of": AS_OF})
+    assert review["source"] == "inline" and not fc["snapshot_saved"]
+    assert not services.store_opened and not (tmp_path / "inline").exists()
+
+
+async def test_deals_survive_a_restart_and_two_servers_share_a_file(settings: Settings) -> None:
+    first = build_server(settings)
+    async with connect(first) as client:
+        saved = (await call(client, "save_deal", {"deal": ACME, "as_of": AS_OF}))["deal"]
+    first.services.close()
+    second, third = build_server(settings), build_server(settings)
+    async with connect(second) as a, connect(third) as b:
+        listed = await call(a, "list_deals", {})
+        assert [d["id"] for d in listed["deals"]] == [saved["id"]]
+        await call(b, "save_deal", {"deal": {"id": saved["id"], "company": "Acme Robotics", "value": 1, "version": 1}})
+        stale = await error_of(
+            a, "save_deal", {"deal": {"id": saved["id"], "company": "Acme Robotics", "value": 2, "version": 1}}
+        )
+        assert "current version 2" in stale
+        assert (await call(a, "list_deals", {}))["deals"][0]["value"] == 1
+
+
+@pytest.mark.parametrize("tool", ["review_pipeline", "forecast", "analyze_win_loss"])
+async def test_store_backed_calls_without_a_store_say_so(tool: str, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "d")
+    server = PlaybookServer(settings, specs_for(("pipeline",)), services=None)
+    async with connect(server) as client:
+        text = await error_of(client, tool, {})
+    assert "deals" in text and "pass the deals inline" in text
+
+
+async def test_forecast_accuracy_reported_on_a_later_call(server: PlaybookServer) -> None:
+    won_later = {
+        **ACME,
+        "stage": "negotiation",
+        "verbal_agreement": True,
+        "close_date": "2026-09-20",
+        "created": "2026-06-01",
+        "last_activity": "2026-09-01",
+        "next_step_date": "2026-09-05",
+    }
+    async with connect(server) as client:
+        saved = (await call(client, "save_deal", {"deal": won_later, "as_of": "2026-09-01"}))["deal"]
+        fc = await call(client, "forecast", {"as_of": "2026-09-01"})
+        assert fc["forecast"] == 48000 and fc["accuracy"] == []
+        await call(
+            client,
+            "save_deal",
+            {
+                "deal": {
+                    "id": saved["id"],
+                    "company": "Acme Robotics",
+                    "stage": "closed_won",
+                    "value": 45600,
+                    "version": 1,
+                },
+                "as_of": "2026-09-20",
+            },
+        )
+        later = await call(client, "forecast", {"as_of": "2026-10-05"})
+    [item] = later["accuracy"]
+    assert (item["forecast"], item["actual"], item["accuracy"], item["on_target"]) == (48000, 45600, 0.95, True)

@@ -1,0 +1,412 @@
+"""CRM export import: map the columns of a HubSpot, Salesforce or Pipedrive deal export (or a CSV whose headers
+are the contract's Deal field names) onto Deals, row by row, with every rejected row and its reason.
+
+- The source is detected from the header (the export's signature columns) unless the caller names it.
+- A file without a company column or a stage column is refused as a whole, naming the columns looked for.
+- A row is rejected (with its line number, field and reason) for: no company, an unknown stage, a date that
+  is not a date, an amount that is not a number or is negative, a duplicate record id, a cell too long.
+- Each accepted row gets a stable external id: `source:record id` when the export has an id column, else a
+  hash of source, company, deal name and created date — so re-importing the same file updates the same deals.
+- Dates: ISO (2026-11-20, with or without a time), 2026/11/20, and slashed US dates (11/20/2026; read as
+  day/month when the first number is above 12), 20.11.2026.
+
+Pure: text in, a plan out; the server writes the accepted rows in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from ..knowledge import get
+from ..schemas.common import MAX_MONEY, MAX_SHORT_TEXT
+from ..schemas.deal import Deal
+from ..schemas.knowledge.pipeline import PipelineStages, StageCode
+from ..schemas.pipeline import MAX_CSV_CHARS, MAX_IMPORT_ROWS, ColumnMapping, RejectedRow
+from .errors import PlaybookInputError
+
+Source = Literal["hubspot", "salesforce", "pipedrive", "generic"]
+
+# Export column name (normalised: lower case, single spaces, Pipedrive's "deal - " prefix removed) → target.
+# Targets are Deal fields, plus: record_id (the CRM's key), deal_name (kept in notes), status (Pipedrive
+# open/won/lost) and closed_on (the actual close time of a won/lost deal).
+COLUMNS: dict[Source, dict[str, str]] = {
+    "hubspot": {
+        "record id": "record_id",
+        "deal id": "record_id",
+        "deal name": "deal_name",
+        "associated company": "company",
+        "associated company (primary)": "company",
+        "company name": "company",
+        "deal stage": "stage",
+        "amount": "value",
+        "amount in company currency": "value",
+        "deal currency code": "currency",
+        "currency": "currency",
+        "close date": "close_date",
+        "create date": "created",
+        "deal owner": "owner",
+        "hubspot owner": "owner",
+        "last activity date": "last_activity",
+        "next step": "next_step",
+        "next activity date": "next_step_date",
+        "closed lost reason": "loss_reason",
+        "deal description": "notes",
+    },
+    "salesforce": {
+        "opportunity id": "record_id",
+        "opportunity name": "deal_name",
+        "account name": "company",
+        "stage": "stage",
+        "amount": "value",
+        "opportunity currency": "currency",
+        "amount currency": "currency",
+        "currency": "currency",
+        "close date": "close_date",
+        "created date": "created",
+        "opportunity owner": "owner",
+        "owner name": "owner",
+        "last activity": "last_activity",
+        "last activity date": "last_activity",
+        "next step": "next_step",
+        "last stage change date": "stage_entered",
+        "loss reason": "loss_reason",
+        "closed lost reason": "loss_reason",
+        "description": "notes",
+    },
+    "pipedrive": {
+        "id": "record_id",
+        "title": "deal_name",
+        "organization": "company",
+        "organization name": "company",
+        "value": "value",
+        "currency": "currency",
+        "stage": "stage",
+        "status": "status",
+        "expected close date": "close_date",
+        "deal created": "created",
+        "add time": "created",
+        "owner": "owner",
+        "last activity date": "last_activity",
+        "next activity date": "next_step_date",
+        "next activity subject": "next_step",
+        "lost reason": "loss_reason",
+        "won time": "closed_on",
+        "lost time": "closed_on",
+        "close time": "closed_on",
+    },
+    "generic": {
+        "id": "record_id",
+        "external id": "record_id",
+        "company": "company",
+        "account": "company",
+        "value": "value",
+        "amount": "value",
+        "currency": "currency",
+        "stage": "stage",
+        "owner": "owner",
+        "created": "created",
+        "stage entered": "stage_entered",
+        "close date": "close_date",
+        "close date changes": "close_date_changes",
+        "last activity": "last_activity",
+        "next step": "next_step",
+        "next step date": "next_step_date",
+        "verbal agreement": "verbal_agreement",
+        "contract signed": "contract_signed",
+        "competitors": "competitors",
+        "loss reason": "loss_reason",
+        "notes": "notes",
+    },
+}
+
+# Headers that only one CRM writes: their presence names the source.
+SIGNATURES: dict[Source, tuple[str, ...]] = {
+    "hubspot": ("record id", "deal name", "deal stage", "create date", "associated company", "deal owner"),
+    "salesforce": ("opportunity id", "opportunity name", "account name", "opportunity owner", "created date"),
+    "pipedrive": ("organization", "status", "expected close date", "deal created", "title", "won time"),
+    "generic": (),
+}
+
+# Default pipeline stage names of the three CRMs that the playbook's stage aliases do not already cover.
+CRM_STAGES: dict[str, StageCode] = {
+    "appointment scheduled": "discovery",
+    "qualified to buy": "discovery",
+    "presentation scheduled": "evaluation",
+    "decision maker bought in": "proposal",
+    "decision maker bought-in": "proposal",
+    "value proposition": "evaluation",
+    "id. decision makers": "evaluation",
+    "id decision makers": "evaluation",
+    "perception analysis": "evaluation",
+    "proposal/price quote": "proposal",
+    "negotiation/review": "negotiation",
+    "demo scheduled": "discovery",
+    "closed lost": "closed_lost",
+    "lost": "closed_lost",
+}
+
+REQUIRED = ("company", "stage")
+_BOOL_TRUE = {"true", "yes", "y", "1", "是", "x"}
+_BOOL_FALSE = {"false", "no", "n", "0", "否", ""}
+_DATE_FIELDS = ("created", "stage_entered", "close_date", "last_activity", "next_step_date", "closed_on")
+
+
+@dataclass
+class ImportPlan:
+    source: Source
+    mapping: list[ColumnMapping]
+    rows: int
+    accepted: list[tuple[int, str, Deal]] = field(default_factory=list)
+    """(line, external id, deal) of every valid row."""
+    rejected: list[RejectedRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalise_header(name: str) -> str:
+    text = re.sub(r"[\s_]+", " ", name.replace("\ufeff", "").strip().lower())
+    return text.removeprefix("deal - ").strip()
+
+
+def detect_source(headers: list[str]) -> Source:
+    names = {normalise_header(h) for h in headers}
+    prefixed = sum(1 for h in headers if h.strip().lower().startswith("deal - "))
+    scores: dict[Source, int] = {
+        source: sum(1 for sig in SIGNATURES[source] if sig in names)
+        for source in ("hubspot", "salesforce", "pipedrive")
+    }
+    scores["pipedrive"] += prefixed
+    best = max(scores.values())
+    if best < 2:
+        return "generic"
+    return next(source for source, score in scores.items() if score == best)
+
+
+def map_columns(headers: list[str], source: Source) -> list[ColumnMapping]:
+    table = {**COLUMNS["generic"], **COLUMNS[source]} if source != "generic" else COLUMNS["generic"]
+    mapping: list[ColumnMapping] = []
+    taken: set[str] = set()
+    for header in headers:
+        target = table.get(normalise_header(header))
+        if target is not None and target in taken:
+            target = None  # the first column for a field wins; later duplicates are ignored
+        if target is not None:
+            taken.add(target)
+        mapping.append(ColumnMapping(column=header, field=target))
+    return mapping
+
+
+def parse_date(text: str) -> date:
+    try:
+        return _parse_date(text.strip())
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _parse_date(raw: str) -> date:
+    iso = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$", raw)
+    if iso:
+        return date(int(iso[1]), int(iso[2]), int(iso[3]))
+    slashed = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,].*)?$", raw)
+    if slashed:
+        first, second, year = int(slashed[1]), int(slashed[2]), int(slashed[3])
+        month, day = (second, first) if first > 12 else (first, second)
+        return date(year, month, day)
+    dotted = re.match(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T].*)?$", raw)
+    if dotted:
+        return date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
+    return datetime.fromisoformat(raw).date()
+
+
+def parse_amount(text: str) -> float:
+    raw = text.strip()
+    negative = raw.startswith("-") or (raw.startswith("(") and raw.endswith(")"))
+    cleaned = re.sub(r"[^\d.,]", "", raw)
+    if "," in cleaned and "." in cleaned and cleaned.rfind(",") > cleaned.rfind("."):
+        cleaned = cleaned.replace(".", "").replace(",", ".")  # 1.234,50
+    else:
+        cleaned = cleaned.replace(",", "")
+    if not cleaned or cleaned.count(".") > 1:
+        raise ValueError(f"{text!r} is not an amount")
+    value = float(cleaned)
+    if negative and value != 0:
+        raise ValueError(f"amount {text.strip()} is negative; amounts must be 0 or more")
+    if value > MAX_MONEY:
+        raise ValueError(f"amount {text.strip()} exceeds the limit of {MAX_MONEY:,.0f}")
+    return value
+
+
+def resolve_stage(name: str) -> StageCode | None:
+    found = get("stages", PipelineStages).resolve(name)
+    if found is not None:
+        return found
+    return CRM_STAGES.get(re.sub(r"\s+", " ", name.strip().lower()))
+
+
+def _external_id(source: Source, values: Mapping[str, str]) -> str:
+    record = values.get("record_id", "").strip()
+    if record:
+        return f"{source}:{record}"
+    key = "\x1f".join(values.get(name, "").strip().casefold() for name in ("company", "deal_name", "created"))
+    return f"{source}:sha1:{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
+
+
+def _row_to_deal(values: Mapping[str, str], default_currency: str) -> dict[str, Any]:
+    """Deal fields from one row's mapped cells; raises ValueError('field: reason') on the first bad cell."""
+    data: dict[str, Any] = {}
+    company = values.get("company", "").strip() or values.get("deal_name", "").strip()
+    if not company:
+        raise ValueError("company: empty (a deal needs its company or deal name)")
+    data["company"] = company
+    status = values.get("status", "").strip().lower()
+    stage_text = values.get("stage", "").strip()
+    if status in ("won", "lost"):
+        data["stage"] = "closed_won" if status == "won" else "closed_lost"
+    elif not stage_text:
+        raise ValueError("stage: empty")
+    else:
+        stage = resolve_stage(stage_text)
+        if stage is None:
+            raise ValueError(f"stage: unknown stage {stage_text!r}")
+        data["stage"] = stage
+    for name in _DATE_FIELDS:
+        cell = values.get(name, "").strip()
+        if cell:
+            try:
+                data[name] = parse_date(cell)
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from None
+    closed = data.pop("closed_on", None)
+    if closed is not None and data["stage"] in ("closed_won", "closed_lost"):
+        data["close_date"] = closed
+    if values.get("value", "").strip():
+        try:
+            data["value"] = parse_amount(values["value"])
+        except ValueError as exc:
+            raise ValueError(f"value: {exc}") from None
+    currency = values.get("currency", "").strip().upper() or default_currency
+    data["currency"] = currency
+    for name in ("owner", "next_step", "loss_reason"):
+        cell = values.get(name, "").strip()
+        if cell:
+            data[name] = cell
+    if values.get("close_date_changes", "").strip():
+        try:
+            data["close_date_changes"] = int(values["close_date_changes"])
+        except ValueError:
+            raise ValueError(f"close_date_changes: {values['close_date_changes']!r} is not a whole number") from None
+    for name in ("verbal_agreement", "contract_signed"):
+        cell = values.get(name, "").strip().lower()
+        if cell in _BOOL_TRUE:
+            data[name] = True
+        elif cell not in _BOOL_FALSE:
+            raise ValueError(f"{name}: {values[name]!r} is not yes/no")
+    if values.get("competitors", "").strip():
+        data["competitors"] = [c.strip() for c in re.split(r"[;,|]", values["competitors"]) if c.strip()]
+    notes = [values.get("notes", "").strip()]
+    deal_name = values.get("deal_name", "").strip()
+    if deal_name and deal_name != company:
+        notes.insert(0, f"Deal: {deal_name}")
+    if any(notes):
+        data["notes"] = "\n".join(n for n in notes if n)
+    return data
+
+
+def _first_error(exc: ValidationError) -> tuple[str, str]:
+    error = exc.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in error["loc"]) or None
+    return where or "row", error["msg"].removeprefix("Value error, ")
+
+
+def plan_import(
+    text: str,
+    source: Literal["auto", "hubspot", "salesforce", "pipedrive", "generic"] = "auto",
+    default_currency: str = "USD",
+) -> ImportPlan:
+    """Parse and validate a CRM export; the file as a whole is refused (PlaybookInputError) when it cannot be
+    read or lacks a required column, otherwise every row is accepted or rejected with its reason."""
+    if len(text) > MAX_CSV_CHARS:
+        raise PlaybookInputError("csv", f"is {len(text):,} characters; the limit is {MAX_CSV_CHARS:,} (about 5 MB)")
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        headers = next(reader, None)
+    except csv.Error as exc:
+        raise PlaybookInputError("csv", f"line 1 is not valid CSV: {exc}") from None
+    if not headers or not any(h.strip() for h in headers):
+        raise PlaybookInputError("csv", "the first line must be a header row naming the columns")
+    chosen: Source = detect_source(headers) if source == "auto" else source
+    mapping = map_columns(headers, chosen)
+    mapped = {m.field for m in mapping if m.field}
+    missing = [name for name in REQUIRED if name not in mapped]
+    if "company" in missing and "deal_name" in mapped:
+        missing.remove("company")
+    if "stage" in missing and "status" in mapped:
+        missing.remove("stage")
+    if missing:
+        table = {**COLUMNS["generic"], **COLUMNS[chosen]}
+        expected = {need: sorted(col for col, target in table.items() if target == need) for need in missing}
+        looked_for = "; ".join(f"{need}: one of {', '.join(cols)}" for need, cols in expected.items())
+        raise PlaybookInputError(
+            "csv", f"missing required column(s) for a {chosen} export — {looked_for} (found: {', '.join(headers)})"
+        )
+    plan = ImportPlan(source=chosen, mapping=mapping, rows=0)
+    seen: dict[str, int] = {}
+    line = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            line = reader.line_num
+            raise PlaybookInputError("csv", f"line {line} is not valid CSV: {exc}") from None
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        plan.rows += 1
+        if plan.rows > MAX_IMPORT_ROWS:
+            raise PlaybookInputError("csv", f"has more than {MAX_IMPORT_ROWS:,} rows; split the export")
+        if len(cells) != len(headers):
+            plan.rejected.append(
+                RejectedRow(row=line, field=None, reason=f"has {len(cells)} cells, the header has {len(headers)}")
+            )
+            continue
+        values: dict[str, str] = {}
+        too_long = next((m.field for m, c in zip(mapping, cells, strict=True) if m.field and len(c) > 20_000), None)
+        if too_long:
+            plan.rejected.append(RejectedRow(row=line, field=too_long, reason="cell longer than 20,000 characters"))
+            continue
+        for column, cell in zip(mapping, cells, strict=True):
+            if column.field:
+                values[column.field] = cell
+        for name in ("owner", "next_step", "loss_reason", "company"):
+            if len(values.get(name, "").strip()) > MAX_SHORT_TEXT:
+                values[name] = values[name].strip()[:MAX_SHORT_TEXT]
+                plan.warnings.append(f"line {line}: {name} cut to {MAX_SHORT_TEXT} characters")
+        try:
+            data = _row_to_deal(values, default_currency)
+            deal = Deal.model_validate(data)
+        except ValueError as exc:
+            if isinstance(exc, ValidationError):
+                where, reason = _first_error(exc)
+            else:
+                where, _, reason = str(exc).partition(": ")
+            plan.rejected.append(RejectedRow(row=line, field=where, reason=reason))
+            continue
+        external = _external_id(chosen, values)
+        if external in seen:
+            plan.rejected.append(
+                RejectedRow(row=line, field="record_id", reason=f"duplicate of the record on line {seen[external]}")
+            )
+            continue
+        seen[external] = line
+        plan.accepted.append((line, external, deal))
+    return plan

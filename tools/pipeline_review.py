@@ -1,0 +1,356 @@
+"""The weekly pipeline review (knowledge/pipeline_review_template.yaml; CONTRACT review_pipeline).
+
+- summary: open pipeline and its stage-weighted value; deals created, advanced (a forward stage move) and
+  slipped (close date pushed out of as_of's month) in the last `cadence_days` (7) days; deals won and lost in
+  the period, losses with their reasons.
+- deals_to_review: the ten largest open deals with age in stage and a red/yellow/green risk from the one
+  red-flag implementation (`tools.red_flags`); actions: the fix of the worst flag of each risky deal.
+- pipeline_health: coverage = open pipeline / quota (target 3-4x), average won deal size and cycle, win rate
+  won / (won + lost), and stage conversion from the stages deals reached (stage history when the store gives
+  it, else the current stage).
+- yaml: the same review under the playbook's own keys.
+
+Pure: deals, history and dates come in as arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any, Literal
+
+import yaml
+
+from ..knowledge import get
+from ..schemas.common import Locale
+from ..schemas.deal import Deal
+from ..schemas.knowledge.pipeline import STAGE_ORDER, PipelineReviewTemplate, PipelineStages
+from ..schemas.pipeline import (
+    CloseDateChange,
+    DealsAndMoney,
+    DealToReview,
+    LostSummary,
+    PipelineHealthOut,
+    ReasonCount,
+    ReviewPipelineInput,
+    ReviewPipelineResult,
+    ReviewSummary,
+    StageChange,
+    StageConversionRate,
+)
+from .formatting import number
+from .periods import month_end, resolve_period, within
+from .red_flags import red_flags, risk_level
+
+_WORDS: dict[str, dict[Locale, str]] = {
+    "unspecified": {"en": "unspecified", "zh": "未注明"},
+    "deals": {"en": "{n} deal(s)", "zh": "{n}笔"},
+    "days": {"en": "{n} days", "zh": "{n}天"},
+    "moved": {"en": "{n} deal(s) moved forward", "zh": "{n}笔向前推进"},
+    "pushed": {"en": "{n} deal(s) pushed from this month", "zh": "{n}笔推迟出本月"},
+    "no_quota": {"en": "n/a (no quota given)", "zh": "无（未提供配额）"},
+    "none": {"en": "n/a", "zh": "无"},
+}
+
+
+def _word(key: str, locale: Locale, **values: object) -> str:
+    return _WORDS[key][locale].format(**values)
+
+
+def closed_on(deal: Deal) -> date | None:
+    """When a closed deal closed: its close date, else the day it entered its closed stage."""
+    return deal.close_date or deal.stage_entered
+
+
+def cycle_days(deal: Deal) -> int | None:
+    closed = closed_on(deal)
+    if deal.created is None or closed is None or closed < deal.created:
+        return None
+    return (closed - deal.created).days
+
+
+def _order(stage: str) -> int:
+    return STAGE_ORDER.index(stage)
+
+
+def furthest_stage_reached(deal: Deal, history: Sequence[StageChange] | None) -> int | None:
+    """Index in STAGE_ORDER of the furthest stage the deal reached (closed_lost is not progress); None unknown."""
+    reached = [_order(change.to_stage) for change in history or () if change.to_stage != "closed_lost"]
+    if deal.stage != "closed_lost":
+        reached.append(_order(deal.stage))
+    return max(reached) if reached else None
+
+
+def _advanced(deal: Deal, history: Sequence[StageChange] | None, start: date, as_of: date) -> bool:
+    if history:
+        return any(
+            change.from_stage is not None
+            and start < change.changed_on <= as_of
+            and change.to_stage != "closed_lost"
+            and _order(change.to_stage) > _order(change.from_stage)
+            for change in history
+        )
+    # Inline deal without history: it entered its (non-first, non-lost) stage this week after being created.
+    return (
+        deal.stage not in ("prospecting", "closed_lost")
+        and deal.stage_entered is not None
+        and start < deal.stage_entered <= as_of
+        and (deal.created is None or deal.stage_entered > deal.created)
+    )
+
+
+def _slipped(deal: Deal, changes: Sequence[CloseDateChange] | None, start: date, as_of: date) -> bool:
+    if not deal.is_open:
+        return False
+    end_of_month = month_end(as_of)
+    if changes is None:
+        return deal.close_date_changes > 0 and deal.close_date is not None and deal.close_date > end_of_month
+    return any(
+        start < change.changed_on <= as_of
+        and change.old_date is not None
+        and change.old_date <= end_of_month
+        and change.new_date is not None
+        and change.new_date > end_of_month
+        for change in changes
+    )
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def review_pipeline(
+    inp: ReviewPipelineInput,
+    deals: Sequence[Deal],
+    as_of: date,
+    locale: Locale,
+    *,
+    history: Mapping[str, Sequence[StageChange]] | None = None,
+    close_date_history: Mapping[str, Sequence[CloseDateChange]] | None = None,
+    source: Literal["inline", "store"] = "inline",
+) -> ReviewPipelineResult:
+    """The weekly review of `deals` on `as_of` (history from the store when it has it)."""
+    template = get("pipeline_review_template", PipelineReviewTemplate)
+    stages = get("stages", PipelineStages)
+    period_start, period_end = resolve_period(inp.period_start, inp.period_end, as_of)
+    week_start = as_of - timedelta(days=template.cadence_days)
+    history = history or {}
+
+    open_deals = [d for d in deals if d.is_open]
+    total = sum(d.value for d in open_deals)
+    weighted = sum(d.value * stages.probability(d.stage) for d in open_deals)
+    new = [d for d in deals if d.created is not None and week_start < d.created <= as_of]
+    advanced = sum(1 for d in deals if _advanced(d, history.get(d.id or ""), week_start, as_of))
+    slipped = sum(
+        1
+        for d in deals
+        if _slipped(
+            d,
+            None if close_date_history is None else close_date_history.get(d.id or "", []),
+            week_start,
+            as_of,
+        )
+    )
+    won_in_period = [d for d in deals if d.stage == "closed_won" and within(closed_on(d), period_start, period_end)]
+    lost_in_period = [d for d in deals if d.stage == "closed_lost" and within(closed_on(d), period_start, period_end)]
+    reasons: dict[str, ReasonCount] = {}
+    for deal in lost_in_period:
+        reason = deal.loss_reason or _word("unspecified", locale)
+        entry = reasons.setdefault(reason.casefold(), ReasonCount(reason=reason, count=0, value=0))
+        entry.count += 1
+        entry.value += deal.value
+    summary = ReviewSummary(
+        total_pipeline=round(total, 2),
+        weighted_pipeline=round(weighted, 2),
+        new_this_week=DealsAndMoney(count=len(new), value=sum(d.value for d in new)),
+        advanced_this_week=advanced,
+        closed_won=DealsAndMoney(count=len(won_in_period), value=sum(d.value for d in won_in_period)),
+        closed_lost=LostSummary(
+            count=len(lost_in_period),
+            value=sum(d.value for d in lost_in_period),
+            reasons=sorted(reasons.values(), key=lambda r: (-r.count, -r.value, r.reason)),
+        ),
+        slipped=slipped,
+        slipped_basis="close_date_changes" if close_date_history is None else "history",
+    )
+
+    spec = template.deals_to_review
+    top = sorted(open_deals, key=lambda d: (-d.value, d.company, d.id or ""))[: spec.limit]
+    to_review: list[DealToReview] = []
+    actions: list[str] = []
+    for deal in top:
+        flags = red_flags(deal, as_of, locale)
+        risk = risk_level(flags)
+        to_review.append(
+            DealToReview(
+                id=deal.id,
+                company=deal.company,
+                value=deal.value,
+                currency=deal.currency,
+                stage=deal.stage,
+                age_in_stage_days=(as_of - deal.stage_entered).days if deal.stage_entered else None,
+                next_step=deal.next_step,
+                risk=risk,
+                risk_reasons=[flag.message for flag in flags],
+            )
+        )
+        worst = next((f for f in flags if f.severity == "high"), flags[0] if flags else None)
+        if worst is not None:
+            actions.append(template.actions.item.render(locale, {"deal": deal.company, "action": worst.fix}))
+
+    won = [d for d in deals if d.stage == "closed_won"]
+    lost = [d for d in deals if d.stage == "closed_lost"]
+    coverage_field = template.health_field("coverage_ratio")
+    win_field = template.health_field("win_rate")
+    coverage_target = (
+        coverage_field.target.min if coverage_field.target else 3.0,
+        (coverage_field.target.max or 4.0) if coverage_field.target else 4.0,
+    )
+    coverage = round(total / inp.quota, 2) if inp.quota else None
+    reached = {id(d): furthest_stage_reached(d, history.get(d.id or "")) for d in deals}
+    conversions: list[StageConversionRate] = []
+    for conv in template.pipeline_health.stage_conversion:
+        from_i, to_i = _order(conv.from_stage), _order(conv.to_stage)
+        reached_from = [d for d in deals if (reached[id(d)] or -1) >= from_i]
+        if conv.to_stage == "closed_won":
+            reached_to = sum(1 for d in reached_from if d.stage == "closed_won")
+        else:
+            reached_to = sum(1 for d in reached_from if (reached[id(d)] or -1) >= to_i)
+        conversions.append(
+            StageConversionRate(
+                key=conv.key,
+                from_stage=conv.from_stage,
+                to_stage=conv.to_stage,
+                reached_from=len(reached_from),
+                reached_to=reached_to,
+                rate=round(reached_to / len(reached_from), 4) if reached_from else None,
+            )
+        )
+    cycles = [c for c in (cycle_days(d) for d in won) if c is not None]
+    health = PipelineHealthOut(
+        coverage_ratio=coverage,
+        coverage_target=coverage_target,
+        coverage_ok=None if coverage is None else coverage >= coverage_target[0],
+        avg_deal_size=_mean([d.value for d in won]),
+        avg_sales_cycle_days=_mean([float(c) for c in cycles]),
+        win_rate=round(len(won) / (len(won) + len(lost)), 4) if won or lost else None,
+        win_rate_healthy=(
+            win_field.target.min if win_field.target else 0.2,
+            (win_field.target.max or 0.35) if win_field.target else 0.35,
+        ),
+        stage_conversion=conversions,
+    )
+    result = ReviewPipelineResult(
+        locale=locale,
+        as_of=as_of,
+        period_start=period_start,
+        period_end=period_end,
+        source=source,
+        deal_count=len(deals),
+        summary=summary,
+        deals_to_review=to_review,
+        actions=actions,
+        pipeline_health=health,
+        yaml="",
+    )
+    result.yaml = review_yaml(result, _currency(deals))
+    return result
+
+
+def _currency(deals: Sequence[Deal]) -> str:
+    currencies = {d.currency for d in deals}
+    return currencies.pop() if len(currencies) == 1 else "USD"
+
+
+def _pct(value: float | None, locale: Locale) -> str:
+    return _word("none", locale) if value is None else f"{number(value * 100)}%"
+
+
+def review_yaml(result: ReviewPipelineResult, currency: str) -> str:
+    """The review as the playbook's YAML (its keys, in its order; values written the way the template shows)."""
+    template = get("pipeline_review_template", PipelineReviewTemplate)
+    loc = result.locale
+    s = result.summary
+    h = result.pipeline_health
+
+    def money(value: float | None) -> str:
+        return _word("none", loc) if value is None else f"{number(value)} {currency}"
+
+    summary_values: dict[str, Any] = {
+        "total_pipeline": money(s.total_pipeline),
+        "weighted_pipeline": money(s.weighted_pipeline),
+        "new_this_week": f"{_word('deals', loc, n=s.new_this_week.count)}, {money(s.new_this_week.value)}",
+        "advanced_this_week": _word("moved", loc, n=s.advanced_this_week),
+        "closed_won": f"{_word('deals', loc, n=s.closed_won.count)}, {money(s.closed_won.value)}",
+        "closed_lost": f"{_word('deals', loc, n=s.closed_lost.count)}, {money(s.closed_lost.value)}"
+        + (
+            " — " + "; ".join(f"{r.reason} ({r.count})" for r in s.closed_lost.reasons) if s.closed_lost.reasons else ""
+        ),
+        "slipped": _word("pushed", loc, n=s.slipped),
+    }
+    deal_rows = []
+    for deal in result.deals_to_review:
+        values: dict[str, Any] = {
+            "company": deal.company,
+            "value": f"{number(deal.value)} {deal.currency}",
+            "stage": deal.stage,
+            "age_in_stage": _word("none", loc)
+            if deal.age_in_stage_days is None
+            else _word("days", loc, n=deal.age_in_stage_days),
+            "next_step": deal.next_step or "",
+            "risk": deal.risk,
+            "risk_reason": " ".join(deal.risk_reasons),
+        }
+        deal_rows.append({f.key: values[f.key] for f in template.deals_to_review.fields})
+    health_values: dict[str, Any] = {
+        "coverage_ratio": _word("no_quota", loc) if h.coverage_ratio is None else f"{number(h.coverage_ratio)}x",
+        "avg_deal_size": money(h.avg_deal_size),
+        "avg_sales_cycle": _word("none", loc)
+        if h.avg_sales_cycle_days is None
+        else _word("days", loc, n=number(h.avg_sales_cycle_days)),
+        "win_rate": _pct(h.win_rate, loc),
+    }
+    health = {f.key: health_values[f.key] for f in template.pipeline_health.fields}
+    health[template.pipeline_health.stage_conversion_key] = {c.key: _pct(c.rate, loc) for c in h.stage_conversion}
+    header = {f.key: result.as_of.isoformat() for f in template.header}
+    document = {
+        template.root_key: {
+            **header,
+            template.review_summary.key: {f.key: summary_values[f.key] for f in template.review_summary.fields},
+            template.deals_to_review.key: deal_rows,
+            template.actions.key: list(result.actions),
+            template.pipeline_health.key: health,
+        }
+    }
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def review_markdown(result: ReviewPipelineResult) -> str:
+    loc = result.locale
+    s = result.summary
+    h = result.pipeline_health
+    zh = loc == "zh"
+    lines = [
+        f"## {'管道周回顾' if zh else 'Pipeline review'} {result.as_of.isoformat()} "
+        f"({result.period_start.isoformat()} – {result.period_end.isoformat()})",
+        f"- {'进行中管道' if zh else 'Open pipeline'}: {number(s.total_pipeline)}; "
+        f"{'加权' if zh else 'weighted'}: {number(s.weighted_pipeline)}",
+        f"- {'本周新增' if zh else 'New this week'}: {s.new_this_week.count}; "
+        f"{'推进' if zh else 'advanced'}: {s.advanced_this_week}; {'延期' if zh else 'slipped'}: {s.slipped}",
+        f"- {'本期赢单' if zh else 'Won in period'}: {s.closed_won.count} ({number(s.closed_won.value)}); "
+        f"{'丢单' if zh else 'lost'}: {s.closed_lost.count} ({number(s.closed_lost.value)})",
+        f"- {'覆盖率' if zh else 'Coverage'}: "
+        f"{'—' if h.coverage_ratio is None else number(h.coverage_ratio) + 'x'}; "
+        f"{'赢单率' if zh else 'win rate'}: {_pct(h.win_rate, loc)}",
+    ]
+    if result.deals_to_review:
+        lines.append("")
+        lines.append("| deal | value | stage | days | risk |")
+        lines.append("|---|---:|---|---:|---|")
+        for d in result.deals_to_review:
+            age = "" if d.age_in_stage_days is None else str(d.age_in_stage_days)
+            lines.append(f"| {d.company} | {number(d.value)} | {d.stage} | {age} | {d.risk} |")
+    if result.actions:
+        lines.append("")
+        lines.extend(f"- {a}" for a in result.actions)
+    return "\n".join(lines)
