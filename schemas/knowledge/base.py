@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from string import Formatter
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
@@ -46,3 +49,39 @@ class KnowledgeFile(KnowledgeModel):
     summary: Text
     sources: list[NonEmpty]
     """Seed file and section each fact comes from, e.g. "000 §3 MEDDPICC"."""
+
+
+_PLACEHOLDER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def placeholder_names(template: str) -> list[str]:
+    """The `{snake_case}` fields of a `str.format_map` template, in order of first use.
+
+    Raises ValueError on broken brace syntax or a field that is not a bare snake_case name.
+    """
+    names: list[str] = []
+    for _literal, field, spec, conversion in Formatter().parse(template):
+        if field is None:
+            continue
+        if not _PLACEHOLDER_NAME.match(field) or spec or conversion:
+            raise ValueError(f"placeholder {{{field}}} must be a bare snake_case name in {template!r}")
+        if field not in names:
+            names.append(field)
+    return names
+
+
+def placeholder_set(template: str) -> frozenset[str]:
+    """The placeholder names of a template, as a set (for comparing the en and zh versions)."""
+    return frozenset(placeholder_names(template))
+
+
+def unique(values: Iterable[object], what: str) -> None:
+    """Raise ValueError naming every value that occurs more than once."""
+    seen: set[object] = set()
+    repeated: set[str] = set()
+    for value in values:
+        if value in seen:
+            repeated.add(str(value))
+        seen.add(value)
+    if repeated:
+        raise ValueError(f"duplicate {what}: {sorted(repeated)}")

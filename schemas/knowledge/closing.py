@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text
+from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text, unique
 from .objections import PlaceholderSpec, Template, check_declared, check_placeholders
 
 MAX_DISCOUNT_PCT_CAP = 20.0
@@ -22,14 +22,6 @@ MAX_DISCOUNT_PCT_CAP = 20.0
 
 MIN_SIGNAL_CUES = 8
 """Each buying signal carries at least this many cue phrases per language."""
-
-
-def _unique(codes: Iterable[str], what: str) -> None:
-    seen: set[str] = set()
-    for code in codes:
-        if code in seen:
-            raise ValueError(f"duplicate {what} {code!r}")
-        seen.add(code)
 
 
 # ------------------------------------------------------------------------------------- buying signals
@@ -65,7 +57,7 @@ class BuyingSignal(KnowledgeModel):
             cues = self.cues.get(lang)
             if len(cues) < MIN_SIGNAL_CUES:
                 raise ValueError(f"{self.code}: at least {MIN_SIGNAL_CUES} {lang} cues are needed")
-            _unique((c.casefold() for c in cues), f"{self.code} {lang} cue")
+            unique((c.casefold() for c in cues), f"{self.code} {lang} cue")
         return self
 
 
@@ -87,14 +79,14 @@ class BuyingSignals(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> BuyingSignals:
-        _unique((s.code for s in self.signals), "signal code")
+        unique((s.code for s in self.signals), "signal code")
         verbal = {s.code for s in self.signals if s.kind == "verbal"}
         behavioural = {s.code for s in self.signals if s.kind == "behavioural"}
         if verbal != set(VERBAL_SIGNALS):
             raise ValueError(f"verbal signals must be {', '.join(VERBAL_SIGNALS)}")
         if behavioural != set(BEHAVIOURAL_SIGNALS):
             raise ValueError(f"behavioural signals must be {', '.join(BEHAVIOURAL_SIGNALS)}")
-        _unique((s.code for s in self.not_signals), "not-signal code")
+        unique((s.code for s in self.not_signals), "not-signal code")
         return self
 
     def by_code(self, code: str) -> BuyingSignal:
@@ -193,13 +185,13 @@ class ClosingTechniques(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> ClosingTechniques:
-        _unique((f.code for f in self.facts), "fact code")
+        unique((f.code for f in self.facts), "fact code")
         known = {f.code for f in self.facts}
         codes = [t.code for t in self.techniques]
-        _unique(codes, "technique")
+        unique(codes, "technique")
         if set(codes) != set(TECHNIQUE_CODES):
             raise ValueError(f"techniques must be exactly {', '.join(TECHNIQUE_CODES)}")
-        _unique((str(t.priority) for t in self.techniques), "technique priority")
+        unique((str(t.priority) for t in self.techniques), "technique priority")
         for technique in self.techniques:
             missing = set(technique.requires) - known
             if missing:
@@ -353,13 +345,13 @@ class DiscountPolicy(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> DiscountPolicy:
-        _unique((q.code for q in self.questions), "question")
+        unique((q.code for q in self.questions), "question")
         if {q.code for q in self.questions} != {"has_budget", "strategic", "competitive"}:
             raise ValueError("questions must be has_budget, strategic and competitive")
-        _unique((n.id for n in self.nodes), "node id")
-        _unique((o.code for o in self.outcomes), "outcome code")
-        _unique((t.code for t in self.trades), "trade code")
-        _unique((v.code for v in self.value_adds), "value-add code")
+        unique((n.id for n in self.nodes), "node id")
+        unique((o.code for o in self.outcomes), "outcome code")
+        unique((t.code for t in self.trades), "trade code")
+        unique((v.code for v in self.value_adds), "value-add code")
         nodes = {n.id: n for n in self.nodes}
         outcomes = {o.code for o in self.outcomes}
         if self.root not in nodes:
@@ -476,7 +468,7 @@ class UrgencyTactics(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> UrgencyTactics:
-        _unique((f.code for f in self.facts), "fact code")
+        unique((f.code for f in self.facts), "fact code")
         codes = tuple(lever.code for lever in self.levers)
         if codes != URGENCY_LEVER_CODES:
             raise ValueError(f"levers must be {', '.join(URGENCY_LEVER_CODES)} in that order")

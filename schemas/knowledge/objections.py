@@ -10,13 +10,12 @@ building blocks defined here are reused by the closing area.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text
+from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text, placeholder_set, unique
 
 ObjectionCategory = Literal["price", "timing", "authority", "status_quo", "brush_off", "other"]
 """The contract's objection categories; `other` is the fallback when nothing in the library matches."""
@@ -42,31 +41,19 @@ MIN_CUE_PHRASES = 12
 _PLACEHOLDER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def placeholders_in(text: str) -> set[str]:
-    """The `{snake_case}` placeholder names of a `str.format_map` template (raises ValueError if malformed)."""
-    names: set[str] = set()
-    for _literal, field, spec, conversion in string.Formatter().parse(text):
-        if field is None:
-            continue
-        if not _PLACEHOLDER_NAME.match(field) or spec or conversion:
-            raise ValueError(f"placeholder {{{field}}} must be a bare snake_case name in {text!r}")
-        names.add(field)
-    return names
-
-
 class Template(Text):
     """A bilingual text with `{snake_case}` placeholders; the English and Chinese versions use the same names."""
 
     @model_validator(mode="after")
     def _same_placeholders(self) -> Template:
-        en, zh = placeholders_in(self.en), placeholders_in(self.zh)
+        en, zh = placeholder_set(self.en), placeholder_set(self.zh)
         if en != zh:
             raise ValueError(f"en and zh use different placeholders: en {sorted(en)} vs zh {sorted(zh)}")
         return self
 
     @property
     def placeholders(self) -> set[str]:
-        return placeholders_in(self.en)
+        return set(placeholder_set(self.en))
 
 
 PlaceholderSource = Literal["context", "derived", "rep", "constant"]
@@ -169,14 +156,6 @@ def check_declared(specs: Iterable[PlaceholderSpec], templates: Mapping[str, Tem
             raise ValueError(f"{where}: undeclared placeholders {sorted(unknown)}")
 
 
-def _unique(codes: Iterable[str], what: str) -> None:
-    seen: set[str] = set()
-    for code in codes:
-        if code in seen:
-            raise ValueError(f"duplicate {what} {code!r}")
-        seen.add(code)
-
-
 # --------------------------------------------------------------------------------------------- LAER
 
 
@@ -217,7 +196,7 @@ class LaerFramework(KnowledgeFile):
             raise ValueError(f"steps must be {', '.join(LAER_ORDER)} in that order, got {', '.join(codes)}")
         if [step.order for step in self.steps] != [1, 2, 3, 4]:
             raise ValueError("step orders must be 1, 2, 3, 4")
-        _unique((move.code for move in self.avoid), "avoid code")
+        unique((move.code for move in self.avoid), "avoid code")
         never = [move for move in self.avoid if move.code == self.never_say]
         if not never:
             raise ValueError(f"never_say {self.never_say!r} is not one of the avoid codes")
@@ -248,8 +227,8 @@ class ObjectionCues(KnowledgeModel):
             phrases = self.phrases.get(lang)
             if len(phrases) < MIN_CUE_PHRASES:
                 raise ValueError(f"at least {MIN_CUE_PHRASES} {lang} phrases are needed, got {len(phrases)}")
-            _unique((p.casefold() for p in phrases), f"{lang} cue phrase")
-            _unique((k.casefold() for k in self.keywords.get(lang)), f"{lang} keyword")
+            unique((p.casefold() for p in phrases), f"{lang} cue phrase")
+            unique((k.casefold() for k in self.keywords.get(lang)), f"{lang} keyword")
         return self
 
 
@@ -302,7 +281,7 @@ class Objection(ObjectionAnswer):
     def _check(self) -> Objection:
         if self.category == "other":
             raise ValueError(f"{self.id}: 'other' is the fallback, not a library category")
-        _unique(self.contexts, f"{self.id} context")
+        unique(self.contexts, f"{self.id} context")
         overlap = set(self.use_instead) & set(self.contexts)
         if overlap:
             raise ValueError(f"{self.id}: use_instead names contexts it already covers: {sorted(overlap)}")
@@ -321,10 +300,10 @@ class ObjectionLibrary(KnowledgeFile):
     @model_validator(mode="after")
     def _check(self) -> ObjectionLibrary:
         cats = [c.code for c in self.categories]
-        _unique(cats, "category")
+        unique(cats, "category")
         if set(cats) != set(CATEGORY_CODES):
             raise ValueError(f"categories must be exactly {', '.join(CATEGORY_CODES)}")
-        _unique((o.id for o in self.objections), "objection id")
+        unique((o.id for o in self.objections), "objection id")
         ids = {o.id: o for o in self.objections}
         for code in CATEGORY_CODES:
             if code != "other" and not any(o.category == code for o in self.objections):
@@ -394,8 +373,8 @@ class ReverseTechnique(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> ReverseTechnique:
-        _unique((e.code for e in self.effects), "effect code")
-        _unique((o.code for o in self.outcomes), "outcome code")
+        unique((e.code for e in self.effects), "effect code")
+        unique((o.code for o in self.outcomes), "outcome code")
         for template in (self.script, *self.variants):
             if template.placeholders:
                 raise ValueError("reverse scripts must work without placeholders")

@@ -19,7 +19,6 @@ Codes (stage codes, contact roles, red-flag codes, MEDDPICC keys) are the ones f
 from __future__ import annotations
 
 import re
-import string
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
@@ -28,7 +27,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text
+from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, placeholder_set, unique
 
 # --------------------------------------------------------------------------------------------------
 # Contract vocabularies
@@ -165,12 +164,6 @@ Unit = Literal["days", "count", "contacts", "multiple"]
 # --------------------------------------------------------------------------------------------------
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
-_FORMATTER = string.Formatter()
-
-
-def placeholders(template: str) -> frozenset[str]:
-    """The `{name}` placeholders of a `str.format_map` template."""
-    return frozenset(field for _, field, _, _ in _FORMATTER.parse(template) if field is not None)
 
 
 class MessageTemplate(Text):
@@ -178,7 +171,7 @@ class MessageTemplate(Text):
 
     @model_validator(mode="after")
     def _same_placeholders(self) -> MessageTemplate:
-        en, zh = placeholders(self.en), placeholders(self.zh)
+        en, zh = placeholder_set(self.en), placeholder_set(self.zh)
         if en != zh:
             raise ValueError(f"placeholders differ between en {sorted(en)} and zh {sorted(zh)}")
         bad = sorted(name for name in en if not _SNAKE.match(name))
@@ -188,7 +181,7 @@ class MessageTemplate(Text):
 
     @property
     def fields(self) -> frozenset[str]:
-        return placeholders(self.en)
+        return placeholder_set(self.en)
 
     def render(self, locale: str, values: Mapping[str, object]) -> str:
         """The template in `locale` filled with `values` (every placeholder must be given)."""
@@ -270,17 +263,6 @@ class Threshold(KnowledgeModel):
         return observed == self.value
 
 
-def _unique(values: Sequence[object], what: str) -> None:
-    seen: set[object] = set()
-    dupes: set[str] = set()
-    for value in values:
-        if value in seen:
-            dupes.add(str(value))
-        seen.add(value)
-    if dupes:
-        raise ValueError(f"duplicate {what}: {sorted(dupes)}")
-
-
 def _check_orders(orders: Sequence[int], what: str) -> None:
     if sorted(orders) != list(range(1, len(orders) + 1)):
         raise ValueError(f"{what} order values must be 1..{len(orders)} with no gaps or repeats, got {orders}")
@@ -330,7 +312,7 @@ class PipelineStages(KnowledgeFile):
     @model_validator(mode="after")
     def _check(self) -> PipelineStages:
         codes = [stage.code for stage in self.stages]
-        _unique(codes, "stage codes")
+        unique(codes, "stage codes")
         if set(codes) != set(STAGE_ORDER):
             raise ValueError(f"stages must be exactly {list(STAGE_ORDER)}, got {codes}")
         orders = [stage.order for stage in self.stages]
@@ -434,10 +416,10 @@ class StageRules(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> StageRules:
-        _unique([r.code for r in self.rules], "rule codes")
+        unique([r.code for r in self.rules], "rule codes")
         _check_orders([r.order for r in self.rules], "rule")
         pairs = [(a.from_stage, a.to_stage) for a in self.advances]
-        _unique(pairs, "stage advances")
+        unique(pairs, "stage advances")
         return self
 
     def rule(self, code: str) -> StageRule:
@@ -543,8 +525,8 @@ class PipelineReviewTemplate(KnowledgeFile):
             ("deals_to_review", self.deals_to_review.fields),
             ("pipeline_health", self.pipeline_health.fields),
         ):
-            _unique([f.key for f in fields], f"{what} keys")
-        _unique([c.key for c in self.pipeline_health.stage_conversion], "stage_conversion keys")
+            unique([f.key for f in fields], f"{what} keys")
+        unique([c.key for c in self.pipeline_health.stage_conversion], "stage_conversion keys")
         for conv in self.pipeline_health.stage_conversion:
             if STAGE_ORDER.index(conv.to_stage) <= STAGE_ORDER.index(conv.from_stage):
                 raise ValueError(f"stage conversion {conv.key} must go forward")
@@ -933,7 +915,7 @@ class StallChecklist(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> StallChecklist:
-        _unique([c.code for c in self.checks], "check codes")
+        unique([c.code for c in self.checks], "check codes")
         _check_orders([c.order for c in self.checks], "check")
         return self
 
@@ -976,9 +958,9 @@ class CoreRules(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> CoreRules:
-        _unique([r.code for r in self.rules], "rule codes")
+        unique([r.code for r in self.rules], "rule codes")
         _check_orders([r.order for r in self.rules], "rule")
-        _unique([p.code for r in self.rules for p in r.points], "point codes")
+        unique([p.code for r in self.rules for p in r.points], "point codes")
         return self
 
     def rule(self, code: str) -> CoreRule:
@@ -1005,7 +987,7 @@ class SalesPitfalls(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> SalesPitfalls:
-        _unique([p.code for p in self.pitfalls], "pitfall codes")
+        unique([p.code for p in self.pitfalls], "pitfall codes")
         _check_orders([p.order for p in self.pitfalls], "pitfall")
         return self
 
@@ -1045,7 +1027,7 @@ class ForecastWarningSigns(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> ForecastWarningSigns:
-        _unique([s.code for s in self.signs], "sign codes")
+        unique([s.code for s in self.signs], "sign codes")
         _check_orders([s.order for s in self.signs], "sign")
         return self
 
@@ -1172,7 +1154,7 @@ class TrackingTable(KnowledgeModel):
     @model_validator(mode="after")
     def _check(self) -> TrackingTable:
         codes = [c.code for c in self.columns]
-        _unique(codes, f"{self.code} column codes")
+        unique(codes, f"{self.code} column codes")
         for row in self.examples:
             unknown = sorted(set(row) - set(codes))
             if unknown:
@@ -1188,7 +1170,7 @@ class TrackingTables(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> TrackingTables:
-        _unique([t.code for t in self.tables], "table codes")
+        unique([t.code for t in self.tables], "table codes")
         _check_orders([t.order for t in self.tables], "table")
         return self
 

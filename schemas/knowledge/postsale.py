@@ -13,20 +13,12 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text
-from .prospecting import IntRange, ToolName, placeholders_in
-
-
-def _unique(codes: Sequence[str], what: str) -> None:
-    seen: set[str] = set()
-    for code in codes:
-        if code in seen:
-            raise ValueError(f"duplicate {what} {code!r}")
-        seen.add(code)
+from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, placeholder_names, unique
+from .prospecting import IntRange, ToolName
 
 
 def _exactly(codes: Sequence[str], expected: set[str], what: str) -> None:
-    _unique(codes, what)
+    unique(codes, what)
     if set(codes) != expected:
         missing = sorted(expected - set(codes))
         extra = sorted(set(codes) - expected)
@@ -61,7 +53,7 @@ class TemplateField(KnowledgeModel):
     def _choices_iff_choice(self) -> TemplateField:
         if (self.kind == "choice") != bool(self.choices):
             raise ValueError(f"field {self.key}: choices are given exactly when kind is 'choice'")
-        _unique([c.code for c in self.choices], f"choice of {self.key}")
+        unique([c.code for c in self.choices], f"choice of {self.key}")
         return self
 
 
@@ -248,8 +240,8 @@ class ExpansionPlaybook(KnowledgeFile):
         en: set[str] = set()
         zh: set[str] = set()
         for line in self.conversation:
-            en.update(placeholders_in(line.say.en))
-            zh.update(placeholders_in(line.say.zh))
+            en.update(placeholder_names(line.say.en))
+            zh.update(placeholder_names(line.say.zh))
         if en != zh or en != set(self.conversation_placeholders):
             raise ValueError(
                 f"conversation placeholders differ: en {sorted(en)}, zh {sorted(zh)}, "

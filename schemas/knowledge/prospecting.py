@@ -10,13 +10,11 @@ day in a cadence, template placeholders declared and identical in both languages
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from string import Formatter
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text
+from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, placeholder_names, unique
 
 # --------------------------------------------------------------------------------------------- shared pieces
 
@@ -62,19 +60,6 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def placeholders_in(text: str) -> list[str]:
-    """`{name}` fields of a `str.format_map` template, in order of first use (raises on broken brace syntax)."""
-    names: list[str] = []
-    for _literal, field, spec, conversion in Formatter().parse(text):
-        if field is None:
-            continue
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", field) or spec or conversion:
-            raise ValueError(f"placeholder {{{field}}} must be a bare snake_case name")
-        if field not in names:
-            names.append(field)
-    return names
-
-
 class IntRange(KnowledgeModel):
     """An inclusive whole-number range (min <= max)."""
 
@@ -110,14 +95,6 @@ class Labelled(KnowledgeModel):
 
     code: Code
     label: Text
-
-
-def _unique(codes: Sequence[str], what: str) -> None:
-    seen: set[str] = set()
-    for code in codes:
-        if code in seen:
-            raise ValueError(f"duplicate {what} {code!r}")
-        seen.add(code)
 
 
 # ------------------------------------------------------------------------------------------------ icp_template
@@ -274,7 +251,7 @@ class IcpTemplate(KnowledgeFile):
     @classmethod
     def _all_pain_kinds(cls, value: list[PainIndicator]) -> list[PainIndicator]:
         codes = [item.code for item in value]
-        _unique(codes, "pain indicator")
+        unique(codes, "pain indicator")
         expected = {"hiring_for", "tech_adoption", "org_changes", "regulatory", "public_statements"}
         if set(codes) != expected:
             raise ValueError(f"pain indicators must be exactly {sorted(expected)}")
@@ -284,7 +261,7 @@ class IcpTemplate(KnowledgeFile):
     @classmethod
     def _all_personas(cls, value: list[BuyerPersona]) -> list[BuyerPersona]:
         codes = [item.code for item in value]
-        _unique(codes, "persona")
+        unique(codes, "persona")
         expected = {"economic_buyer", "champion", "technical_evaluator", "end_user"}
         if set(codes) != expected:
             raise ValueError(f"buyer personas must be exactly {sorted(expected)}")
@@ -389,7 +366,7 @@ class Territory(KnowledgeFile):
     def _steps_numbered(cls, value: list[ReviewStep]) -> list[ReviewStep]:
         if [step.order for step in value] != list(range(1, len(value) + 1)):
             raise ValueError("review steps must be numbered 1..n in order")
-        _unique([step.code for step in value], "review step")
+        unique([step.code for step in value], "review step")
         return value
 
     def tier(self, tier: TerritoryTier) -> Tier:
@@ -560,8 +537,8 @@ class EmailTemplate(KnowledgeModel):
 
     @model_validator(mode="after")
     def _placeholders_declared(self) -> EmailTemplate:
-        en = placeholders_in(self.subject.en + "\n" + self.body.en)
-        zh = placeholders_in(self.subject.zh + "\n" + self.body.zh)
+        en = placeholder_names(self.subject.en + "\n" + self.body.en)
+        zh = placeholder_names(self.subject.zh + "\n" + self.body.zh)
         if set(en) != set(zh):
             raise ValueError(f"template {self.id}: en uses {sorted(en)} but zh uses {sorted(zh)}")
         if set(en) != set(self.placeholders):
@@ -634,8 +611,8 @@ class EmailTemplates(KnowledgeFile):
 
     @model_validator(mode="after")
     def _consistent(self) -> EmailTemplates:
-        _unique([p.name for p in self.placeholders], "placeholder")
-        _unique([t.id for t in self.templates], "template id")
+        unique([p.name for p in self.placeholders], "placeholder")
+        unique([t.id for t in self.templates], "template id")
         known = {p.name for p in self.placeholders}
         for template in self.templates:
             unknown = set(template.placeholders) - known
@@ -701,12 +678,12 @@ class CallScript(KnowledgeModel):
     def _consistent(self) -> CallScript:
         if [s.order for s in self.steps] != list(range(1, len(self.steps) + 1)):
             raise ValueError(f"script {self.id}: steps must be numbered 1..n")
-        _unique([s.code for s in self.steps], "call step")
+        unique([s.code for s in self.steps], "call step")
         en: list[str] = []
         zh: list[str] = []
         for step in self.steps:
-            en += placeholders_in(step.say.en)
-            zh += placeholders_in(step.say.zh)
+            en += placeholder_names(step.say.en)
+            zh += placeholder_names(step.say.zh)
         if set(en) != set(zh):
             raise ValueError(f"script {self.id}: en uses {sorted(set(en))} but zh uses {sorted(set(zh))}")
         if set(en) != set(self.placeholders):
@@ -724,7 +701,7 @@ class CallScripts(KnowledgeFile):
     @field_validator("scripts")
     @classmethod
     def _unique_ids(cls, value: list[CallScript]) -> list[CallScript]:
-        _unique([s.id for s in value], "script id")
+        unique([s.id for s in value], "script id")
         if "cold_call_opener" not in {s.kind for s in value}:
             raise ValueError("the cold-call opener is required")
         return value
@@ -751,7 +728,7 @@ class AutomationCommand(KnowledgeModel):
 
     @model_validator(mode="after")
     def _same_slots(self) -> AutomationCommand:
-        en, zh = placeholders_in(self.command.en), placeholders_in(self.command.zh)
+        en, zh = placeholder_names(self.command.en), placeholder_names(self.command.zh)
         if set(en) != set(zh):
             raise ValueError(f"command for {self.tool}: en slots {en} differ from zh slots {zh}")
         return self
@@ -767,7 +744,7 @@ class AutomationCommands(KnowledgeFile):
     def _twelve(cls, value: list[AutomationCommand]) -> list[AutomationCommand]:
         if [c.order for c in value] != list(range(1, len(value) + 1)):
             raise ValueError("commands must be numbered 1..n")
-        _unique([c.tool for c in value], "tool")
+        unique([c.tool for c in value], "tool")
         if len(value) != 12:
             raise ValueError(f"the playbook has twelve commands (got {len(value)})")
         return value

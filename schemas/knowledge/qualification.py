@@ -13,14 +13,13 @@ thresholds are kept as exact fractions of 24 (20/24, 15/24, 10/24) next to the c
 from __future__ import annotations
 
 import re
-import string
 from fractions import Fraction
 from itertools import pairwise
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text
+from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, placeholder_names
 
 Score = Literal[1, 2, 3]
 """A qualification score for one element: 1 unknown, 2 partial, 3 confirmed."""
@@ -77,17 +76,7 @@ BANT_ORDER: tuple[str, ...] = ("budget", "authority", "need", "timeline")
 STATUS_OF_SCORE: dict[int, ElementStatus] = {1: "unknown", 2: "partial", 3: "confirmed"}
 BAND_ORDER: tuple[BandCode, ...] = ("strong", "gaps", "at_risk", "unqualified")
 
-_FORMATTER = string.Formatter()
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def placeholders_of(template: str) -> set[str]:
-    """The `{name}` fields of a str.format template (raises ValueError on unbalanced braces)."""
-    names: set[str] = set()
-    for _literal, field, _spec, _conversion in _FORMATTER.parse(template):
-        if field is not None:
-            names.add(field)
-    return names
 
 
 class TemplateText(Text):
@@ -96,7 +85,7 @@ class TemplateText(Text):
     @model_validator(mode="after")
     def _same_placeholders(self) -> TemplateText:
         try:
-            en, zh = placeholders_of(self.en), placeholders_of(self.zh)
+            en, zh = set(placeholder_names(self.en)), set(placeholder_names(self.zh))
         except ValueError as exc:
             raise ValueError(f"unbalanced braces in template: {exc}") from exc
         if en != zh:
@@ -107,7 +96,7 @@ class TemplateText(Text):
         return self
 
     def placeholders(self) -> set[str]:
-        return placeholders_of(self.en)
+        return set(placeholder_names(self.en))
 
 
 class DetailPrompt(KnowledgeModel):

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text
+from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text, unique
 
 Band = Literal["low", "medium", "high"]
 Side = Literal["low", "high"]
@@ -36,14 +36,6 @@ ContactRole = Literal[
 IDEAL_DIMENSIONS = ("buying_power", "buying_habits", "sales_cost")
 DIFFICULTY_DIMENSIONS = ("acquisition", "competitiveness", "cycle")
 QUADRANTS: tuple[QuadrantCode, ...] = ("grow", "small_pond", "net", "assault", "nurture")
-
-
-def _unique(codes: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for code in codes:
-        if code in seen:
-            raise ValueError(f"{what} code {code!r} appears twice")
-        seen.add(code)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -527,7 +519,7 @@ class AccountPlan(KnowledgeFile):
     def _check(self) -> AccountPlan:
         if [s.number for s in self.steps] != list(range(1, 8)):
             raise ValueError("steps must be numbered 1..7 in order")
-        _unique([s.code for s in self.steps], "step")
+        unique([s.code for s in self.steps], "step")
         return self
 
 
@@ -633,7 +625,7 @@ class BusinessProblems(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> BusinessProblems:
-        _unique([p.code for p in self.problem_types], "problem type")
+        unique([p.code for p in self.problem_types], "problem type")
         codes = [lv.code for lv in self.strategy_levels]
         if codes != ["financial", "customer", "operations", "learning_growth"]:
             raise ValueError("strategy levels must be financial, customer, operations, learning_growth")
@@ -674,7 +666,7 @@ class OpportunityMilestones(KnowledgeFile):
     def _check(self) -> OpportunityMilestones:
         if [m.number for m in self.milestones] != [1, 2, 3, 4]:
             raise ValueError("milestones must be numbered 1..4 in order")
-        _unique([m.code for m in self.milestones], "milestone")
+        unique([m.code for m in self.milestones], "milestone")
         return self
 
 
@@ -780,7 +772,7 @@ class WinningResources(KnowledgeFile):
 
     @model_validator(mode="after")
     def _check(self) -> WinningResources:
-        _unique([r.code for r in self.resources], "resource")
+        unique([r.code for r in self.resources], "resource")
         return self
 
 

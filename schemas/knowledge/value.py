@@ -14,13 +14,12 @@ import ast
 import itertools
 import math
 import operator
-import string
 from collections.abc import Callable, Mapping
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text
+from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, placeholder_names
 
 # --------------------------------------------------------------------------------------------------
 # Shared small types
@@ -94,12 +93,8 @@ class Metric(KnowledgeModel):
     """Relative change in percent (+ up, − down) where the seed states one."""
 
 
-def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
 def _same_placeholders(text: Text, where: str) -> set[str]:
-    en, zh = _placeholders(text.en), _placeholders(text.zh)
+    en, zh = set(placeholder_names(text.en)), set(placeholder_names(text.zh))
     if en != zh:
         raise ValueError(f"{where}: placeholders differ between en {sorted(en)} and zh {sorted(zh)}")
     return en
