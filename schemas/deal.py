@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from .common import MAX_NOTE_TEXT, Money, Name, ShortText
-from .knowledge.pipeline import STAGE_ORDER, ContactRole, MeddpiccElement, StageCode
+from .knowledge.vocab import STAGE_ORDER, ContactRole, MeddpiccElement, StageCode
 
 MAX_CONTACTS = 200
 MAX_COMPETITORS = 50
@@ -49,7 +49,7 @@ class Contact(_Strict):
 
 
 class ElementScore(_Strict):
-    """One qualification element: a given score (1–3) always wins over inference from notes."""
+    """A given score (1–3) wins over inference from notes."""
 
     score: Annotated[int, Field(ge=1, le=3)] | None = None
     evidence: ShortText | None = None
@@ -76,7 +76,7 @@ class Deal(_Strict):
     contacts: Annotated[list[Contact], Field(max_length=MAX_CONTACTS)] = Field(default_factory=list)
     meddpicc: dict[MeddpiccElement, ElementScore] = Field(default_factory=dict)
     bant: dict[BantElement, ElementScore] = Field(
-        default_factory=dict, description="Optional BANT scores (used by qualify_deal with framework bant)."
+        default_factory=dict, description="For qualify_deal with framework bant."
     )
     notes: Annotated[str, StringConstraints(max_length=MAX_NOTE_TEXT)] = ""
 

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .common import DatedInput, Money, ShortText, ToolOutput
 from .deal import Deal
-from .knowledge.pipeline import ForecastCategoryCode, StageCode
+from .knowledge.pipeline import ForecastCategoryCode
+from .knowledge.vocab import StageCode
 from .pipeline import MAX_PIPELINE_DEALS
 
 

@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .common import ShortText, ToolInput, ToolOutput
 from .deal import Deal, Stage
-from .knowledge.pipeline import StageCode
 from .knowledge.postsale import ReviewCode, SkillCode
+from .knowledge.vocab import StageCode
 from .pipeline import MAX_PIPELINE_DEALS
 
 MAX_REASONS = 20

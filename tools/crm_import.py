@@ -29,7 +29,8 @@ from pydantic import ValidationError
 from ..knowledge import get
 from ..schemas.common import MAX_MONEY, MAX_SHORT_TEXT
 from ..schemas.deal import Deal
-from ..schemas.knowledge.pipeline import PipelineStages, StageCode
+from ..schemas.knowledge.pipeline import PipelineStages
+from ..schemas.knowledge.vocab import StageCode
 from ..schemas.pipeline import MAX_CSV_CHARS, MAX_IMPORT_ROWS, ColumnMapping, RejectedRow
 from .errors import PlaybookInputError
 

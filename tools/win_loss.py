@@ -24,8 +24,9 @@ from typing import Literal
 from ..knowledge import get
 from ..schemas.common import Locale
 from ..schemas.knowledge.objections import ObjectionLibrary
-from ..schemas.knowledge.pipeline import STAGE_ORDER, PipelineStages, StageCode
+from ..schemas.knowledge.pipeline import PipelineStages
 from ..schemas.knowledge.postsale import SelfReview, WinLossTemplate
+from ..schemas.knowledge.vocab import STAGE_ORDER, StageCode
 from ..schemas.pipeline import StageChange
 from ..schemas.win_loss import (
     ClosedDeal,

@@ -28,14 +28,12 @@ from typing import Annotated, Literal, get_args
 from pydantic import AfterValidator, Field, model_validator
 
 from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, placeholder_set, unique
+from .vocab import STAGE_ORDER, ContactRole, MeddpiccElement, StageCode
 
 # --------------------------------------------------------------------------------------------------
 # Contract vocabularies
 # --------------------------------------------------------------------------------------------------
 
-StageCode = Literal["prospecting", "discovery", "evaluation", "proposal", "negotiation", "closed_won", "closed_lost"]
-STAGE_ORDER: tuple[StageCode, ...] = get_args(StageCode)
-"""The contract's stage codes in pipeline order."""
 
 CLOSED_STAGES: frozenset[StageCode] = frozenset({"closed_won", "closed_lost"})
 OPEN_STAGES: tuple[StageCode, ...] = tuple(code for code in STAGE_ORDER if code not in CLOSED_STAGES)
@@ -62,29 +60,6 @@ CONTRACT_STAGE_ALIASES: Mapping[str, StageCode] = {
 }
 """Chinese stage names the contract accepts as aliases (process-template names and 提案)."""
 
-ContactRole = Literal[
-    "champion",
-    "economic_buyer",
-    "technical_evaluator",
-    "end_user",
-    "procurement",
-    "legal",
-    "executive_sponsor",
-    "coach",
-    "blocker",
-    "other",
-]
-
-MeddpiccElement = Literal[
-    "metrics",
-    "economic_buyer",
-    "decision_criteria",
-    "decision_process",
-    "paper_process",
-    "identified_pain",
-    "champion",
-    "competition",
-]
 
 RedFlagCode = Literal[
     "no_next_step",

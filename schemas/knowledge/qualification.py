@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, placeholder_names
+from .vocab import ContactRole
 
 Score = Literal[1, 2, 3]
 """A qualification score for one element: 1 unknown, 2 partial, 3 confirmed."""
@@ -28,19 +29,6 @@ ElementStatus = Literal["unknown", "partial", "confirmed"]
 BandCode = Literal["strong", "gaps", "at_risk", "unqualified"]
 Framework = Literal["meddpicc", "meddic", "bant"]
 
-ContactRole = Literal[
-    "champion",
-    "economic_buyer",
-    "technical_evaluator",
-    "end_user",
-    "procurement",
-    "legal",
-    "executive_sponsor",
-    "coach",
-    "blocker",
-    "other",
-]
-"""The contact roles of the contract's Deal shape."""
 
 MeddpiccKey = Literal[
     "metrics",

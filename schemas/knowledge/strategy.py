@@ -15,23 +15,11 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text, unique
+from .vocab import ContactRole
 
 Band = Literal["low", "medium", "high"]
 Side = Literal["low", "high"]
 QuadrantCode = Literal["grow", "small_pond", "net", "assault", "nurture"]
-ContactRole = Literal[
-    "champion",
-    "economic_buyer",
-    "technical_evaluator",
-    "end_user",
-    "procurement",
-    "legal",
-    "executive_sponsor",
-    "coach",
-    "blocker",
-    "other",
-]
-"""Contact roles of the contract's Deal shape."""
 
 IDEAL_DIMENSIONS = ("buying_power", "buying_habits", "sales_cost")
 DIFFICULTY_DIMENSIONS = ("acquisition", "competitiveness", "cycle")

@@ -20,27 +20,12 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, placeholder_names
+from .vocab import ContactRole, StageCode
 
 # --------------------------------------------------------------------------------------------------
 # Shared small types
 # --------------------------------------------------------------------------------------------------
 
-ContactRole = Literal[
-    "champion",
-    "economic_buyer",
-    "technical_evaluator",
-    "end_user",
-    "procurement",
-    "legal",
-    "executive_sponsor",
-    "coach",
-    "blocker",
-    "other",
-]
-"""Contact roles of CONTRACT.md (Deal.contacts[].role)."""
-
-StageCode = Literal["prospecting", "discovery", "evaluation", "proposal", "negotiation", "closed_won", "closed_lost"]
-"""Deal stage codes of CONTRACT.md."""
 
 Unit = Literal[
     "people",

@@ -11,7 +11,6 @@ from sales_playbook.knowledge import get
 from sales_playbook.schemas.knowledge.pipeline import (
     CONTRACT_STAGE_ALIASES,
     RED_FLAG_CODES,
-    STAGE_ORDER,
     CoreRules,
     ForecastCategories,
     ForecastWarningSigns,
@@ -25,6 +24,7 @@ from sales_playbook.schemas.knowledge.pipeline import (
     StallChecklist,
     TrackingTables,
 )
+from sales_playbook.schemas.knowledge.vocab import STAGE_ORDER
 
 AS_OF = date(2026, 11, 24)
 
