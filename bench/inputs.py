@@ -80,6 +80,32 @@ REALISTIC: dict[str, dict[str, Any]] = {
 }
 
 
+BENCH_DEAL_ID = "bench-acme"
+
+
+def _closed_deals(count: int) -> list[dict[str, Any]]:
+    reasons = ["price", "no decision", "competitor", "timing"]
+    return [
+        {
+            **DEAL,
+            "id": f"W{i}",
+            "company": f"Closed {i}",
+            "stage": "closed_won" if i % 3 else "closed_lost",
+            "close_date": f"2026-{(i % 9) + 1:02d}-15",
+            "loss_reason": None if i % 3 else reasons[i % 4],
+        }
+        for i in range(count)
+    ]
+
+
+def _csv(rows: int) -> str:
+    lines = ["Deal Name,Amount,Deal Stage,Close Date,Create Date,Deal owner"]
+    stages = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "contractsent", "closedwon"]
+    for i in range(rows):
+        lines.append(f"Company {i},{10_000 + 1_000 * i},{stages[i % 5]},2026-12-{(i % 28) + 1:02d},2026-09-01,Alex")
+    return "\n".join(lines) + "\n"
+
+
 def transcript(words: int, seed: int = 7) -> str:
     """A two-speaker discovery call of about `words` words in `Name: text` lines."""
     rng = random.Random(seed)
@@ -129,7 +155,7 @@ def accounts(count: int, seed: int = 5) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     return [
         {
-            "company": f"Account {i}",
+            "name": f"Account {i}",
             "industry": rng.choice(["SaaS", "Fintech", "Healthcare", "Retail"]),
             "employees": rng.randrange(10, 5000),
             "pain_signals": ["hiring ops managers"] if rng.random() > 0.5 else [],
@@ -143,6 +169,23 @@ def accounts(count: int, seed: int = 5) -> list[dict[str, Any]]:
         for i in range(count)
     ]
 
+
+# The store-backed tools read and write the bench's own data dir. `SETUP` runs once before any timing, so
+# `log_activity`, `review_pipeline` and `forecast` find a stored deal; `save_deal` saves a new deal each call.
+SETUP: list[tuple[str, dict[str, Any]]] = [("save_deal", {"deal": {**DEAL, "id": BENCH_DEAL_ID}, "as_of": AS_OF})]
+REALISTIC.update(
+    {
+        "coach_call": {"transcript": transcript(1_500), "rep_names": ["Alex"]},
+        "score_accounts": {"accounts": accounts(25)},
+        "save_deal": {"deal": DEAL, "as_of": AS_OF},
+        "list_deals": {},
+        "log_activity": {"deal_id": BENCH_DEAL_ID, "kind": "call", "summary": "Walked Dana through the ERP connector."},
+        "import_deals": {"csv": _csv(50), "dry_run": True},
+        "review_pipeline": {"quota": 500_000, "as_of": AS_OF},
+        "forecast": {"quota": 500_000, "as_of": AS_OF, "period_start": "2026-10-01", "period_end": "2026-12-31"},
+        "analyze_win_loss": {"deals": _closed_deals(30)},
+    }
+)
 
 HEAVY: dict[str, tuple[str, dict[str, Any]]] = {
     "coach_call 15,000 words": ("coach_call", {"transcript": transcript(15_000), "rep_names": ["Alex"]}),

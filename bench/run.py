@@ -1,6 +1,6 @@
 """One command for the speed and size figures, each printed as a ratio to a reference measured in the same run.
 
-    .venv/bin/python bench/run.py [--spawns 10] [--calls 60] [--record]
+    .venv/bin/python bench/run.py [--spawns 20] [--calls 60] [--record]
 
 - cold start: spawn -> `initialize` result over stdio, median of --spawns, ours vs the bare one-tool SDK server
   (bench/bare_server.py), alternating so both see the same machine state;
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import statistics
@@ -35,13 +34,14 @@ from mcp import Client, StdioServerParameters
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from inputs import HEAVY, REALISTIC  # noqa: E402
+from inputs import HEAVY, REALISTIC, SETUP  # noqa: E402
 from sales_playbook.server.app import build_server  # noqa: E402
 from sales_playbook.server.boundary import validate_arguments  # noqa: E402
 from sales_playbook.server.registry import CallEnv, all_specs  # noqa: E402
-from sales_playbook.server.settings import TOOLSETS, Settings  # noqa: E402
+from sales_playbook.server.services import Services  # noqa: E402
+from sales_playbook.server.settings import DEFAULT_TOOLSETS, TOOLSETS, Settings  # noqa: E402
 
-OURS = [str(Path(sys.executable).parent / "sales-playbook"), "serve"]
+OURS = [str(Path(sys.executable).parent / "sales-playbook"), "serve", "--toolsets", "all"]
 BARE = [sys.executable, str(HERE / "bare_server.py")]
 
 
@@ -66,6 +66,11 @@ async def _round_trips(
 ) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {}
     async with Client(_params(command, data_dir), mode="legacy") as client:  # type: ignore[arg-type]
+        if command == OURS:
+            for name, args in SETUP:
+                setup = await client.call_tool(name, args)
+                if setup.is_error and "already exists" not in str(setup.content[0]):
+                    raise SystemExit(f"bench setup {name} failed: {setup.content[0]}")
         for name, args in calls:
             for _ in range(3):  # warm-up (first call loads what the tool needs)
                 await client.call_tool(name, args)
@@ -89,16 +94,12 @@ def _in_process(spec_run: Callable[[], object], budget_s: float = 0.3) -> float:
     return (time.perf_counter() - started) / count
 
 
-async def _tool_sizes() -> dict[str, int]:
-    server = build_server(Settings(toolsets=TOOLSETS))
+async def _tool_sizes(data_dir: str) -> dict[str, int]:
+    """Each tool's entry in `tools/list` as it goes over the wire (compact JSON, UTF-8 bytes)."""
+    server = build_server(Settings(toolsets=TOOLSETS, data_dir=Path(data_dir)))
     async with Client(server) as client:
         tools = (await client.list_tools()).tools
-    return {
-        tool.name: len(
-            json.dumps(tool.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False).encode()
-        )
-        for tool in tools
-    }
+    return {tool.name: len(tool.model_dump_json(by_alias=True, exclude_none=True).encode()) for tool in tools}
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -109,7 +110,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--spawns", type=int, default=10)
+    parser.add_argument("--spawns", type=int, default=20)
     parser.add_argument("--calls", type=int, default=60)
     parser.add_argument("--record", action="store_true", help="write bench/RESULTS.md")
     args = parser.parse_args()
@@ -150,27 +151,43 @@ async def main() -> None:
         + _table(["tool", "p50 ms", "p95 ms", "p50 ratio"], rows)
     )
 
-    # In-process cost
+    # In-process cost (store-backed tools on a fresh data dir holding only the SETUP deal)
     today = date(2026, 11, 23)
+    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="sp-bench-inproc-")))
+    services = Services(settings)
+    for name, payload in SETUP:
+        specs[name].run(
+            validate_arguments(specs[name].input_model, payload),
+            CallEnv(locale="en", today=today, services=services, settings=settings),
+        )
     rows = []
+    heavy: dict[str, float] = {}
     for label, (name, payload) in [(n, (n, a)) for n, a in REALISTIC.items()] + list(HEAVY.items()):
         spec = specs.get(name)
         if spec is None:
             rows.append([label, "tool not registered"])
             continue
+        env = CallEnv(locale="en", today=today, services=services, settings=settings)
         inp = validate_arguments(spec.input_model, payload)
-        env = CallEnv(locale="en", today=today, services=None)
         try:
             seconds = _in_process(partial(spec.run, inp, env))
+            validated = _in_process(
+                lambda spec=spec, payload=payload, env=env: spec.run(  # type: ignore[misc]
+                    validate_arguments(spec.input_model, payload), env
+                )
+            )
         except Exception as exc:  # a store-backed tool without inline data, say
-            rows.append([label, f"not measurable in-process: {type(exc).__name__}"])
+            rows.append([label, f"not measurable in-process: {type(exc).__name__}", ""])
             continue
-        rows.append([label, f"{seconds * 1e6:,.0f} µs"])
-    sections.append("## In-process cost per call (tool function only)\n\n" + _table(["input", "time"], rows))
+        heavy[label] = validated
+        rows.append([label, f"{seconds * 1e6:,.0f} µs", f"{validated * 1e6:,.0f} µs"])
+    sections.append(
+        "## In-process cost per call\n\n" + _table(["input", "tool function", "input validation + tool function"], rows)
+    )
 
     # tools/list size
-    sizes = await _tool_sizes()
-    default = Settings().toolsets
+    sizes = await _tool_sizes(data_dir)
+    default = DEFAULT_TOOLSETS
     rows = [[name, spec.toolset, f"{sizes[name]:,}", f"{sizes[name] // 4:,}"] for name, spec in specs.items()]
     for toolset in TOOLSETS:
         total = sum(size for name, size in sizes.items() if specs[name].toolset == toolset)
@@ -184,13 +201,39 @@ async def main() -> None:
         + _table(["tool", "toolset", "bytes", "≈ tokens"], rows)
     )
 
+    # Targets (issue 8), each from the figures above
+    worst = max(ours_rt, key=lambda name: _pct(ours_rt[name], 0.5))
+    worst_ratio = _pct(ours_rt[worst], 0.5) / base_p50
+    pipeline = heavy["review_pipeline 10,000 deals"] + heavy["forecast 10,000 deals"]
+    checks = [
+        ("cold start, all toolsets", "≤ 1.10× bare", f"{ours_med / bare_med:.2f}×", ours_med / bare_med <= 1.10),
+        ("call round trip p50, worst tool", "≤ 1.5× bare", f"{worst_ratio:.2f}× ({worst})", worst_ratio <= 1.5),
+        (
+            "15,000-word transcript coached",
+            "≤ 50 ms",
+            f"{heavy['coach_call 15,000 words'] * 1000:.0f} ms",
+            heavy["coach_call 15,000 words"] <= 0.050,
+        ),
+        ("10,000 deals reviewed + forecast", "≤ 500 ms", f"{pipeline * 1000:.0f} ms", pipeline <= 0.5),
+        ("tools/list, all toolsets", "≤ 40 KB", f"{all_total / 1000:.1f} KB", all_total <= 40_000),
+        ("tools/list, default toolsets", "≤ 24 KB", f"{default_total / 1000:.1f} KB", default_total <= 24_000),
+    ]
+    sections.insert(
+        0,
+        "## Targets\n\n(heavy inputs timed with input validation; KB = 1,000 bytes)\n\n"
+        + _table(
+            ["target", "goal", "measured", "met"],
+            [[name, goal, measured, "yes" if ok else "**no**"] for name, goal, measured, ok in checks],
+        ),
+    )
     report = "\n\n".join(sections)
     print(report)
     if args.record:
         header = (
             f"# Benchmark results\n\nDate: {date.today().isoformat()}  \n"
             f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}  \n"
-            f"Command: `.venv/bin/python bench/run.py --spawns {args.spawns} --calls {args.calls} --record`\n\n"
+            f"Command: `.venv/bin/python bench/run.py --spawns {args.spawns} --calls {args.calls} --record`  \n"
+            f"Load: {os.getloadavg()[0]:.1f} (1-minute load average when the run ended; others share the machine)\n\n"
         )
         (HERE / "RESULTS.md").write_text(header + report + "\n", encoding="utf-8")
 

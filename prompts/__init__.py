@@ -54,7 +54,7 @@ def _parse(path: Path) -> tuple[dict[str, object], str]:
     if not text.startswith("---\n"):
         return {}, text
     _, front, body = text.split("---\n", 2)
-    meta = yaml.safe_load(front) or {}
+    meta = yaml.load(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     if not isinstance(meta, dict):
         raise PromptTemplateError(f"{path.name}: front matter must be a mapping")
     return meta, body.lstrip("\n")

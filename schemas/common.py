@@ -26,16 +26,16 @@ class ToolInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_max_length=MAX_NOTE_TEXT)
 
-    locale: Locale | None = Field(
-        default=None,
-        description="Output language; omitted = zh when most letters of the input are CJK, else en.",
-    )
+    locale: Locale | None = None
+    """Output language; omitted = zh when most letters of the input are CJK, else en (said once, in the server
+    instructions, rather than in every tool's schema)."""
 
 
 class DatedInput(ToolInput):
     """A tool input whose rules depend on 'today'."""
 
-    as_of: date | None = Field(default=None, description="Date the rules are evaluated on; default today.")
+    as_of: date | None = None
+    """Date the rules are evaluated on; default today (explained in the server instructions)."""
 
 
 class ToolOutput(BaseModel):

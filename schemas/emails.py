@@ -13,7 +13,7 @@ MAX_LIST_ITEMS = 20
 
 
 class Person(BaseModel):
-    """A contact at the prospect: a name (first name is taken from it) and an optional title."""
+    """The first name is taken from `name`."""
 
     model_config = ConfigDict(extra="forbid", str_max_length=MAX_SHORT_TEXT)
 

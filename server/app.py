@@ -4,26 +4,31 @@ resources, and the prompt templates as MCP prompts.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import date
+from functools import cache
+from pathlib import Path
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
+from mcp.server.mcpserver.resources import FileResource, TextResource
 from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
 
 from .. import __version__
 from .. import knowledge as kb
-from .. import prompts as prompt_templates
 from ..schemas.common import ToolInput
 from ..tools.errors import PlaybookInputError
+from . import views
 from .boundary import InvalidArguments, resolve_locale, resolve_today, validate_arguments
-from .registry import CallEnv, ToolSpec, specs_for
-from .schema_size import lean_schema
+from .registry import CallEnv, Published, ToolSpec, publish, published_for, toolset_specs
 from .settings import Settings
 
 log = logging.getLogger("sales_playbook")
@@ -31,7 +36,10 @@ log = logging.getLogger("sales_playbook")
 INSTRUCTIONS = (
     "B2B sales playbook tools: deterministic scores, dates and counts from the playbook's rules "
     "(MEDDPICC, cadences, LAER, forecast categories). Call a tool instead of estimating a number. "
-    "Playbook sections are readable as playbook:// resources."
+    "Playbook sections are readable as playbook:// resources. "
+    "Every tool takes `locale` (en/zh; omitted = zh when most letters of the input are CJK, else en); dated tools "
+    "take `as_of` (the day rules are evaluated on, default today). Text fields hold up to 500 characters and "
+    "amounts up to 1e13 unless a schema says otherwise."
 )
 
 # The validated input of the tool call being served (set by `PlaybookServer.call_tool`).
@@ -43,27 +51,57 @@ def _today() -> date:
 
 
 class PlaybookServer(MCPServer[Any]):
-    """MCPServer whose registry tools are validated against their pydantic input model before they run."""
+    """MCPServer whose registry tools are validated against their pydantic input model before they run.
 
-    def __init__(self, settings: Settings, specs: list[ToolSpec[Any, Any]], services: Any = None) -> None:
+    Tools are registered from their published form (`registry.Published`, precomputed in `tools.json`), so
+    start-up imports no tool module or model: a tool's toolset module is imported on its first call. Passing
+    `ToolSpec`s (tests, embedders) publishes them on the spot instead.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        specs: Sequence[ToolSpec[Any, Any] | Published],
+        services: Any = None,
+        **auth: Any,
+    ) -> None:
         self.playbook_settings = settings
-        self.specs = {spec.name: spec for spec in specs}
         self.services = services
+        self._specs: dict[str, ToolSpec[Any, Any]] = {s.name: s for s in specs if isinstance(s, ToolSpec)}
+        published = [s if isinstance(s, Published) else publish(s) for s in specs]
+        published, view_extensions = views.attach(published)  # MCP Apps views (server/views)
+        self._toolsets = {tool.name: tool.toolset for tool in published}
         super().__init__(
             name="sales-playbook",
             title="Sales Playbook",
             version=__version__,
             instructions=INSTRUCTIONS,
-            tools=[self._make_tool(spec) for spec in specs],
+            tools=[self._make_tool(tool) for tool in published],
             log_level=settings.log_level,
+            extensions=view_extensions,
+            **auth,  # team server (server/http.py): token_verifier=..., auth=AuthSettings(...)
         )
+
+    @property
+    def specs(self) -> dict[str, ToolSpec[Any, Any]]:
+        """Every served tool's spec (imports all served toolsets)."""
+        return {name: self.spec(name) for name in self._toolsets}
+
+    def spec(self, name: str) -> ToolSpec[Any, Any]:
+        """The spec of a served tool, importing its toolset module on first use."""
+        spec = self._specs.get(name)
+        if spec is None:
+            for loaded in toolset_specs(self._toolsets[name]):
+                self._specs.setdefault(loaded.name, loaded)
+            spec = self._specs[name]
+        return spec
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
-        spec = self.specs.get(name)
-        if spec is None:
+        if name not in self._toolsets:
             return await super().call_tool(name, arguments, context)
+        spec = self.spec(name)
         try:
             validated = validate_arguments(spec.input_model, arguments)
         except InvalidArguments as exc:
@@ -74,8 +112,9 @@ class PlaybookServer(MCPServer[Any]):
         finally:
             _CURRENT_INPUT.reset(token)
 
-    def _make_tool(self, spec: ToolSpec[Any, Any]) -> Tool:
+    def _make_tool(self, tool: Published) -> Tool:
         settings = self.playbook_settings
+        name = tool.name
 
         def env_for(inp: ToolInput) -> CallEnv:
             return CallEnv(
@@ -86,6 +125,7 @@ class PlaybookServer(MCPServer[Any]):
             )
 
         async def execute(ctx: Context[Any, Any], resolved: Any) -> CallToolResult:
+            spec = self.spec(name)
             inp = _CURRENT_INPUT.get()
             env = env_for(inp)
             try:
@@ -95,132 +135,209 @@ class PlaybookServer(MCPServer[Any]):
                     result = spec.run(inp, env)
             except PlaybookInputError as exc:
                 raise ToolError(str(exc)) from exc
+            if not isinstance(result, spec.output_model):  # the model validated the result when it was built
+                raise TypeError(f"{name} returned {type(result).__name__}, not {spec.output_model.__name__}")
             return CallToolResult(
                 content=[TextContent(type="text", text=spec.render(result))],
                 structured_content=result.model_dump(mode="json"),
             )
 
-        returns = Annotated[CallToolResult, spec.output_model]
         handler: Any
-        if spec.resolve is None:
+        if not tool.has_resolver:
 
             async def handler(ctx: Context[Any, Any]) -> CallToolResult:
                 return await execute(ctx, None)
 
-            handler.__annotations__ = {"ctx": Context, "return": returns}
+            handler.__annotations__ = {"ctx": Context, "return": CallToolResult}
         else:
-            resolve_fn = spec.resolve
 
             async def resolver(ctx: Context[Any, Any]) -> Any:
+                resolve_fn = self.spec(name).resolve
+                if resolve_fn is None:  # pragma: no cover - the manifest says it has one
+                    return None
                 inp = _CURRENT_INPUT.get()
                 return await resolve_fn(inp, env_for(inp), ctx)
 
             # The SDK keys a resolver's question on the wire by module:qualname; keep it stable and readable.
-            resolver.__qualname__ = f"{spec.name}.resolve"
+            resolver.__qualname__ = f"{name}.resolve"
             resolver.__annotations__ = {"ctx": Context, "return": Any}
 
             async def handler(ctx: Context[Any, Any], resolved: Any) -> CallToolResult:
                 return await execute(ctx, resolved)
 
-            handler.__annotations__ = {"ctx": Context, "resolved": Annotated[Any, Resolve(resolver)], "return": returns}
+            handler.__annotations__ = {
+                "ctx": Context,
+                "resolved": Annotated[Any, Resolve(resolver)],
+                "return": CallToolResult,
+            }
 
-        handler.__name__ = spec.name
-        tool = Tool.from_function(
-            handler,
-            name=spec.name,
-            title=spec.title,
-            description=spec.description,
-            annotations=ToolAnnotations(
-                title=spec.title,
-                read_only_hint=spec.read_only,
-                destructive_hint=spec.destructive if not spec.read_only else None,
-                idempotent_hint=spec.idempotent,
-                open_world_hint=spec.open_world,
-            ),
-            meta=spec.meta or None,
+        handler.__name__ = name
+        annotations = ToolAnnotations(
+            title=tool.title,
+            read_only_hint=tool.read_only,
+            destructive_hint=tool.destructive if not tool.read_only else None,
+            idempotent_hint=tool.idempotent,
+            open_world_hint=tool.open_world,
         )
-        # Publish the input model's own schema (the arguments are validated against it in call_tool).
-        tool.parameters = lean_schema(spec.input_model.model_json_schema())
-        tool.fn_metadata.output_schema = lean_schema(tool.fn_metadata.output_schema or {})
-        return tool
-
-
-def _section_reader(name: str) -> Callable[[], str]:
-    def read() -> str:
-        return kb.raw_text(name)
-
-    return read
-
-
-def _register_knowledge(server: MCPServer[Any]) -> int:
-    sections = kb.load_all()
-    index_lines = ["# Sales playbook: sections", ""]
-    for name, section in sections.items():
-        uri = f"playbook://knowledge/{name}"
-        index_lines.append(f"- `{uri}`: {section.title.en} / {section.title.zh}: {section.summary.en}")
-
-        server.resource(
-            uri,
+        # The published schemas come from the manifest: the input model's lean schema (arguments are validated
+        # against the model itself in call_tool) and the lean output schema. The result is an instance of the
+        # output model, validated as it was built, so the SDK is not asked to validate it a second time.
+        if not tool.has_resolver:  # no SDK signature inspection needed: every such handler takes only `ctx`
+            return Tool(
+                fn=handler,
+                name=name,
+                title=tool.title,
+                description=tool.description,
+                parameters=tool.input_schema,
+                fn_metadata=FuncMetadata(arg_model=_context_only_arguments(), output_schema=tool.output_schema),
+                is_async=True,
+                context_kwarg="ctx",
+                annotations=annotations,
+                meta=tool.meta or None,
+            )
+        registered = Tool.from_function(
+            handler,
             name=name,
-            title=f"{section.title.en} / {section.title.zh}",
-            description=section.summary.en,
-            mime_type="application/yaml",
-        )(_section_reader(name))
-    index = "\n".join(index_lines) + "\n"
-    server.resource(
-        "playbook://index",
-        name="index",
-        title="Playbook sections",
-        description="Every playbook section with its URI.",
-        mime_type="text/markdown",
-    )(lambda: index)
+            title=tool.title,
+            description=tool.description,
+            annotations=annotations,
+            meta=tool.meta or None,
+        )
+        registered.parameters = tool.input_schema
+        registered.fn_metadata.output_schema = tool.output_schema
+        registered.fn_metadata.output_model = None
+        return registered
+
+
+@cache
+def _context_only_arguments() -> type[Any]:
+    """The SDK's (empty) argument model of a handler that takes only the request context."""
+
+    async def handler(ctx: Context[Any, Any]) -> CallToolResult:  # pragma: no cover - never called
+        raise NotImplementedError
+
+    handler.__annotations__ = {"ctx": Context, "return": CallToolResult}
+    arg_model: type[Any] = Tool.from_function(handler, name="context_only").fn_metadata.arg_model
+    return arg_model
+
+
+def _register_knowledge(server: MCPServer[Any], stamp_dir: Path | None) -> int:
+    sections = kb.checked_index(stamp_dir)  # cheap unless the knowledge files changed (then: full validation)
+    index_lines = ["# Sales playbook: sections", ""]
+    for section in sections:
+        uri = f"playbook://knowledge/{section.name}"
+        title = f"{section.title_en} / {section.title_zh}"
+        index_lines.append(f"- `{uri}`: {title}: {section.summary_en}")
+        server.add_resource(  # the file is read when a client reads the resource
+            FileResource(
+                uri=uri,
+                name=section.name,
+                title=title,
+                description=section.summary_en,
+                mime_type="application/yaml",
+                path=kb.path_of(section.name),
+                encoding="utf-8",
+            )
+        )
+    server.add_resource(
+        TextResource(
+            uri="playbook://index",
+            name="index",
+            title="Playbook sections",
+            description="Every playbook section with its URI.",
+            mime_type="text/markdown",
+            text="\n".join(index_lines) + "\n",
+        )
+    )
     return len(sections) + 1
 
 
-def _prompt_renderer(template: prompt_templates.PromptTemplate) -> Callable[..., str]:
+PROMPT_INDEX = Path(__file__).resolve().parent / "prompts.json"
+"""The prompts' names, titles, descriptions and arguments (their templates' front matter), stamped with a hash of
+the templates, so listing them needs no YAML; a template is parsed when its prompt is first rendered. Written by
+`write_prompt_index()`; a test checks it is current; a server whose templates changed since parses them all."""
+
+_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "prompts" / "templates"
+
+
+def _templates_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(_TEMPLATE_DIR.glob("*.md")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def prompt_index_data() -> dict[str, Any]:
+    from .. import prompts as prompt_templates  # parses every template's front matter (imports YAML)
+
+    listing = []
+    for name in prompt_templates.names():
+        template = prompt_templates.load(name)
+        arguments = [{"name": a.name, "description": a.description, "required": a.required} for a in template.arguments]
+        listing.append(
+            {"name": name, "title": template.title, "description": template.description, "arguments": arguments}
+        )
+    return {"fingerprint": _templates_fingerprint(), "prompts": listing}
+
+
+def write_prompt_index() -> Path:
+    PROMPT_INDEX.write_text(json.dumps(prompt_index_data(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return PROMPT_INDEX
+
+
+def _prompt_listing() -> list[dict[str, Any]]:
+    try:
+        data = json.loads(PROMPT_INDEX.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if not isinstance(data, dict) or data.get("fingerprint") != _templates_fingerprint():
+        data = prompt_index_data()
+    listing: list[dict[str, Any]] = data["prompts"]
+    return listing
+
+
+def _prompt_renderer(name: str) -> Callable[..., str]:
     def render(**values: str) -> str:
+        from .. import prompts as prompt_templates
+
         locale = values.pop("locale", "") or "en"
-        return template.render("zh" if locale.lower().startswith("zh") else "en", values)
+        return prompt_templates.load(name).render("zh" if locale.lower().startswith("zh") else "en", values)
 
     return render
 
 
 def _register_prompts(server: MCPServer[Any]) -> int:
-    count = 0
-    for name in prompt_templates.names():
-        template = prompt_templates.load(name)
-        arguments = [
-            PromptArgument(name=a.name, description=a.description, required=a.required) for a in template.arguments
-        ]
+    listing = _prompt_listing()
+    for entry in listing:
+        arguments = [PromptArgument(**argument) for argument in entry["arguments"]]
         arguments.append(PromptArgument(name="locale", description="en or zh (default en).", required=False))
         server.add_prompt(
             Prompt(
-                name=name,
-                title=template.title,
-                description=template.description,
+                name=entry["name"],
+                title=entry["title"],
+                description=entry["description"],
                 arguments=arguments,
-                fn=_prompt_renderer(template),
+                fn=_prompt_renderer(entry["name"]),
             )
         )
-        count += 1
-    return count
+    return len(listing)
 
 
-def build_server(settings: Settings, services: Any = None) -> PlaybookServer:
-    specs = specs_for(settings.toolsets)
+def build_server(settings: Settings, services: Any = None, **auth: Any) -> PlaybookServer:
+    tools = published_for(settings.toolsets)
     if services is None:
         from .services import Services  # the store inside opens lazily, on the first tool that needs it
 
         services = Services(settings)
-    server = PlaybookServer(settings, specs, services)
-    resources = _register_knowledge(server)
+    server = PlaybookServer(settings, tools, services, **auth)
+    resources = _register_knowledge(server, settings.data_dir)
     prompts = _register_prompts(server)
     log.info(
         "sales-playbook %s: data in %s, database %s; serving %d tools (%s), %d prompts, %d resources",
         __version__,
         settings.data_dir,
         settings.effective_database_url.split("@")[-1],
-        len(specs),
+        len(tools),
         ",".join(settings.toolsets),
         prompts,
         resources,

@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..schemas.pipeline import MAX_CSV_CHARS, ImportDealsInput, ReviewPipelineInput
 from ..tools.errors import PlaybookInputError
 from ..tools.locale import detect_locale
 from .registry import CallEnv
@@ -54,6 +53,8 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here, not at module level: the CLI registers these subcommands on every start, `serve` included.
+    from ..schemas.pipeline import ReviewPipelineInput
     from .services import Services
     from .toolsets.pipeline import import_markdown, run_import, run_review
 
@@ -92,6 +93,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings, services: Any, run_import: Any, render: Any) -> int:
+    from ..schemas.pipeline import MAX_CSV_CHARS, ImportDealsInput
+
     path: Path = args.file
     try:
         size = path.stat().st_size

@@ -10,6 +10,9 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOOLSETS = ("prospecting", "deals", "coaching", "pipeline")
+DEFAULT_TOOLSETS = ("deals", "coaching")
+"""Served unless `toolsets` says otherwise: their tool list fits the 24 KB budget every conversation pays for
+(README, "Toolsets"); prospecting and pipeline are one setting away (`all`)."""
 DEFAULT_MODEL = "claude-sonnet-5-5"
 
 
@@ -31,11 +34,25 @@ class Settings(BaseSettings):
         description="Locale when a call gives none and its text has no letters to detect one from.",
     )
     toolsets: Annotated[tuple[str, ...], NoDecode] = Field(
-        default=TOOLSETS, description="Comma-separated toolsets to serve, or 'all'."
+        default=DEFAULT_TOOLSETS, description="Comma-separated toolsets to serve, or 'all'."
     )
     model: str = Field(default=DEFAULT_MODEL, description="Anthropic model used to polish drafts without sampling.")
     model_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    allowed_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="HTTP: Host names (host or host:port, comma-separated) accepted besides loopback; "
+        "required when binding a non-loopback address.",
+    )
+    max_request_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, le=256 * 1024 * 1024, description="HTTP: largest request body (413)."
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, le=1_000_000, description="HTTP: requests per token per minute and replica (0 = off)."
+    )
+    rate_limit_burst: int = Field(
+        default=60, ge=1, le=100_000, description="HTTP: requests a token may send at once before the rate applies."
+    )
 
     @field_validator("toolsets", mode="before")
     @classmethod
@@ -51,6 +68,17 @@ class Settings(BaseSettings):
                 )
             if not value:
                 raise ValueError(f"at least one toolset is needed; allowed: {', '.join(TOOLSETS)}, all")
+        return value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, list | tuple):
+            for host in value:
+                if not isinstance(host, str) or not host or any(c in host for c in "/ *\t") or host.count(":") > 1:
+                    raise ValueError(f"allowed host {host!r} must be a host name or host:port (no scheme, no path)")
         return value
 
     @field_validator("log_level", mode="before")

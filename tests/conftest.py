@@ -21,6 +21,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for key in ("DATA_DIR", "DATABASE_URL", "DEFAULT_LOCALE", "TOOLSETS", "MODEL", "LOG_LEVEL"):
         monkeypatch.delenv(f"SALES_PLAYBOOK_{key}", raising=False)
     monkeypatch.setenv("SALES_PLAYBOOK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SALES_PLAYBOOK_TOOLSETS", "all")  # tests exercise every tool; the default is tested itself
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
 
 

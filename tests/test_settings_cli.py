@@ -10,15 +10,16 @@ import pytest
 from pydantic import ValidationError
 from sales_playbook import __version__
 from sales_playbook.server.cli import _parser, _settings, main
-from sales_playbook.server.settings import TOOLSETS, Settings
+from sales_playbook.server.settings import DEFAULT_TOOLSETS, TOOLSETS, Settings
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SALES_PLAYBOOK_DATA_DIR")
+    monkeypatch.delenv("SALES_PLAYBOOK_TOOLSETS")
     s = Settings()
     assert s.data_dir.name == "sales-playbook"
     assert s.effective_database_url == f"sqlite:///{s.data_dir / 'sales-playbook.db'}"
-    assert s.toolsets == TOOLSETS and s.default_locale == "en" and s.log_level == "INFO"
+    assert s.toolsets == DEFAULT_TOOLSETS and s.default_locale == "en" and s.log_level == "INFO"
 
 
 def test_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

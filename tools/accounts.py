@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from .. import knowledge
 from ..schemas.accounts import (
@@ -171,21 +172,24 @@ class _Rules:
     committee: _Cues
 
 
+@cache
+def _playbook_icp() -> IcpCompany:
+    """The playbook's example ICP, matched in both languages (an English account against a zh profile too);
+    built once per process, since it depends on the knowledge files only."""
+    from ..schemas.icp import IcpInput
+
+    en, zh = (generate_icp(IcpInput(product="-"), lang).company for lang in ("en", "zh"))
+    return en.model_copy(
+        update={
+            field: list(dict.fromkeys([*getattr(en, field), *getattr(zh, field)]))
+            for field in ("industry", "geography", "tech_stack", "growth_stage")
+        }
+    )
+
+
 def _rules(inp: AccountsInput, locale: Locale) -> _Rules:
     template = knowledge.get("icp_template", IcpTemplate)
-    if inp.icp is not None:
-        icp = inp.icp.company
-    else:
-        from ..schemas.icp import IcpInput
-
-        # The playbook's example ICP, matched in both languages (an English account against a zh profile too).
-        en, zh = (generate_icp(IcpInput(product="-"), lang).company for lang in ("en", "zh"))
-        icp = en.model_copy(
-            update={
-                field: list(dict.fromkeys([*getattr(en, field), *getattr(zh, field)]))
-                for field in ("industry", "geography", "tech_stack", "growth_stage")
-            }
-        )
+    icp = inp.icp.company if inp.icp is not None else _playbook_icp()
     signals = template.anti_signals
     return _Rules(
         locale=locale,

@@ -285,8 +285,12 @@ def generate_icp(inp: IcpInput, locale: Locale) -> IcpResult:
         "won_benchmarks": benchmarks,
     }
     draft = IcpResult(locale=locale, yaml="", **fields)
-    text = yaml.safe_dump(
-        draft.model_dump(mode="json", exclude={"yaml", "locale"}), allow_unicode=True, sort_keys=False, width=1000
+    text = yaml.dump(  # the C emitter when available: same text, ~20× faster than the pure-Python one
+        draft.model_dump(mode="json", exclude={"yaml", "locale"}),
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+        allow_unicode=True,
+        sort_keys=False,
+        width=1000,
     )
     return draft.model_copy(update={"yaml": text})
 
