@@ -40,9 +40,13 @@ class IcpInput(ToolInput):
     best_customers: Annotated[list[BestCustomer], Field(max_length=MAX_CUSTOMERS)] = Field(default_factory=list)
 
 
+MAX_EMPLOYEES = 100_000_000
+"""More staff than any company has: bounds hostile input."""
+
+
 class EmployeeRange(_Strict):
-    min: Annotated[int, Field(ge=0)]
-    max: Annotated[int, Field(ge=0)]
+    min: Annotated[int, Field(ge=0, le=MAX_EMPLOYEES)]
+    max: Annotated[int, Field(ge=0, le=MAX_EMPLOYEES)]
 
     @model_validator(mode="after")
     def _ordered(self) -> EmployeeRange:

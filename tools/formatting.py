@@ -10,6 +10,10 @@ _CENT = Decimal("0.01")
 def number(value: Decimal | float | int) -> str:
     """1234567.5 -> '1,234,567.5'; integers without decimals; at most two decimals."""
     d = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not d.is_finite():
+        return str(value)
+    if d.adjusted() >= 24:  # beyond what cents can be quantized to (28 digits): whole units, no rounding step
+        return f"{int(d):,}"
     d = d.quantize(_CENT, rounding=ROUND_HALF_UP)
     if d == d.to_integral_value():
         return f"{int(d):,}"

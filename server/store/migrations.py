@@ -120,6 +120,23 @@ CREATE TABLE forecast_snapshots (
 CREATE INDEX forecast_snapshots_period ON forecast_snapshots (period_start, period_end);
 """,
     ),
+    (
+        3,
+        "team server users: bearer-token hashes, roles and teams",
+        """
+CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    team TEXT,
+    token_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE UNIQUE INDEX users_token_hash ON users (token_hash);
+CREATE INDEX users_team ON users (team);
+CREATE INDEX forecast_snapshots_actor ON forecast_snapshots (actor)
+""",
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

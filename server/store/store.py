@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from ...schemas.deal import Deal
 from ...schemas.forecast import ForecastSnapshot
 from ...schemas.pipeline import Activity, CloseDateChange, DealIn, StageChange, StoredDeal
+from .access import Caller, Role, User, deal_scope, owner_scope, token_hash
 from .migrations import LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE, Dialect, statements
 
 DEFAULT_ACTOR = "local"
@@ -38,6 +39,8 @@ class StoreError(Exception):
 
 
 class DealNotFoundError(StoreError):
+    """No such deal, or one the caller may not see (the two are answered identically)."""
+
     def __init__(self, deal_id: str) -> None:
         super().__init__(f"no stored deal has id {deal_id!r}")
         self.deal_id = deal_id
@@ -201,6 +204,8 @@ class Store:
                 yield
         except psycopg.OperationalError as exc:
             raise StoreError(f"PostgreSQL connection failed ({exc}); nothing was written, retry the call") from exc
+        except psycopg.DataError as exc:  # e.g. an integer beyond BIGINT: the transaction was rolled back
+            raise StoreError(f"a value is out of the database's range ({exc.diag.message_primary})") from exc
 
     # ------------------------------------------------------------------------------------- plumbing
 
@@ -212,7 +217,10 @@ class Store:
         return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
 
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
-        cursor: _Cursor = self._conn.execute(self._sql(sql), tuple(params))
+        try:
+            cursor: _Cursor = self._conn.execute(self._sql(sql), tuple(params))
+        except OverflowError as exc:  # SQLite: an integer beyond 64 bits
+            raise StoreError("a number is beyond what the database stores (64-bit integers)") from exc
         return cursor
 
     @contextmanager
@@ -305,15 +313,17 @@ class Store:
             )
         return found
 
-    def _get(self, deal_id: str) -> StoredDeal | None:
-        row = self._exec(f"{_SELECT_DEALS} WHERE id = ?", (deal_id,)).fetchone()
+    def _get(self, deal_id: str, scope: Caller | None = None) -> StoredDeal | None:
+        clause, params = owner_scope(scope)
+        sql = f"{_SELECT_DEALS} WHERE id = ?" + (f" AND {clause}" if clause else "")
+        row = self._exec(sql, (deal_id, *params)).fetchone()
         if row is None:
             return None
         return self._row_to_deal(row, self._contacts_for([deal_id]).get(deal_id, []))
 
-    def get_deal(self, deal_id: str) -> StoredDeal | None:
+    def get_deal(self, deal_id: str, scope: Caller | None = None) -> StoredDeal | None:
         with self._read():
-            return self._get(deal_id)
+            return self._get(deal_id, scope)
 
     def list_deals(
         self,
@@ -324,10 +334,15 @@ class Store:
         text: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        scope: Caller | None = None,
     ) -> tuple[list[StoredDeal], int]:
-        """Deals matching every given filter, largest value first, and how many match in all."""
+        """Deals matching every given filter (within `scope`), largest value first, and how many match in all."""
         where: list[str] = []
         params: list[Any] = []
+        clause, scope_params = owner_scope(scope)
+        if clause:
+            where.append(clause)
+            params.extend(scope_params)
         if stage is not None:
             where.append("stage = ?")
             params.append(stage)
@@ -369,18 +384,24 @@ class Store:
                 self._cache = {key: deal for key, deal in self._cache.items() if key in keep}
             return [self._cache[row[0]] for row in rows], total
 
-    def all_deals(self, owner: str | None = None) -> list[StoredDeal]:
-        deals, _ = self.list_deals(owner=owner)
+    def all_deals(self, owner: str | None = None, scope: Caller | None = None) -> list[StoredDeal]:
+        deals, _ = self.list_deals(owner=owner, scope=scope)
         return deals
 
-    def stage_history(self, deal_ids: Sequence[str] | None = None) -> dict[str, list[StageChange]]:
+    def stage_history(
+        self, deal_ids: Sequence[str] | None = None, scope: Caller | None = None
+    ) -> dict[str, list[StageChange]]:
+        """Stage changes (with who made them) per deal, oldest first."""
         sql = "SELECT deal_id, from_stage, to_stage, changed_on, actor FROM stage_history"
-        params: list[Any] = []
+        clause, params = deal_scope(scope)
+        where = [clause] if clause else []
         if deal_ids is not None:
             if not deal_ids:
                 return {}
-            sql += f" WHERE deal_id IN ({', '.join('?' for _ in deal_ids)})"
-            params = list(deal_ids)
+            where.append(f"deal_id IN ({', '.join('?' for _ in deal_ids)})")
+            params = [*params, *deal_ids]
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         history: dict[str, list[StageChange]] = {}
         with self._read():
             rows = self._exec(sql + " ORDER BY deal_id, id", params).fetchall()
@@ -390,10 +411,14 @@ class Store:
             )
         return history
 
-    def close_date_history(self) -> dict[str, list[CloseDateChange]]:
+    def close_date_history(self, scope: Caller | None = None) -> dict[str, list[CloseDateChange]]:
+        clause, params = deal_scope(scope)
         with self._read():
             rows = self._exec(
-                "SELECT deal_id, old_date, new_date, changed_on, actor FROM close_date_history ORDER BY deal_id, id"
+                "SELECT deal_id, old_date, new_date, changed_on, actor FROM close_date_history"
+                + (f" WHERE {clause}" if clause else "")
+                + " ORDER BY deal_id, id",
+                params,
             ).fetchall()
         history: dict[str, list[CloseDateChange]] = {}
         for deal_id, old, new, changed_on, actor in rows:
@@ -462,23 +487,58 @@ class Store:
             (deal_id, old, new, on.isoformat(), actor),
         )
 
+    def _owner_for(self, scope: Caller | None, owner: str | None, default: str | None) -> str | None:
+        """The owner a scoped caller may give a deal: a rep only themselves; a manager themselves or a user on
+        their team. Omitted → `default`. Refused with a StoreError naming the rule otherwise."""
+        if scope is None or scope.unrestricted:
+            return owner if owner is not None else default
+        if owner is None or owner == scope.name:
+            return default if owner is None else owner
+        if scope.role == "manager" and scope.team is not None:
+            row = self._exec("SELECT 1 FROM users WHERE name = ? AND team = ?", (owner, scope.team)).fetchone()
+            if row is not None:
+                return owner
+            raise StoreError(
+                f"deal.owner: {owner!r} is not a user on your team {scope.team!r}; "
+                "a manager assigns deals to themselves or to their team's users"
+            )
+        raise StoreError(f"deal.owner: you save deals you own; set owner to {scope.name!r} or leave it out")
+
     def _save(
-        self, incoming: Deal, version: int | None, as_of: date, actor: str, external_id: str | None = None
+        self,
+        incoming: Deal,
+        version: int | None,
+        as_of: date,
+        actor: str,
+        external_id: str | None = None,
+        scope: Caller | None = None,
     ) -> SaveOutcome:
-        """Insert or update one deal inside the caller's transaction."""
+        """Insert or update one deal inside the caller's transaction (within `scope`: a deal the caller may not
+        see is "not found", exactly like a missing one)."""
+        scoped = scope is not None and not scope.unrestricted
         given = incoming.model_fields_set - {"version"}
         deal_id = incoming.id
-        existing = self._get(deal_id) if deal_id is not None else None
+        existing = self._get(deal_id, scope) if deal_id is not None else None
+        if existing is None and deal_id is not None and scoped:
+            # A scoped caller names an id only to update a deal it can see; new deals get a fresh id.
+            raise DealNotFoundError(deal_id)
         if existing is None and external_id is not None:
             row = self._exec("SELECT id FROM deals WHERE external_id = ?", (external_id,)).fetchone()
             if row is not None:
-                existing = self._get(row[0])
+                existing = self._get(row[0], scope)
+                if existing is None:
+                    raise StoreError(
+                        f"csv: external id {external_id!r} belongs to a deal outside your pipeline; "
+                        "remove that row or ask its owner's manager"
+                    )
                 deal_id = row[0]
-                version = existing.version if existing else version
+                version = existing.version
         if existing is None:
             if version is not None and deal_id is not None:
                 raise DealNotFoundError(deal_id)
             data = incoming.model_dump(exclude={"version"} if isinstance(incoming, DealIn) else set())
+            if scoped and scope is not None:
+                data["owner"] = self._owner_for(scope, incoming.owner, scope.name)
             data.update(
                 id=deal_id or _new_id(),
                 version=1,
@@ -501,6 +561,8 @@ class Store:
             raise StaleVersionError(existing.id, version, existing.version)
         merged = existing.model_dump()
         merged.update({name: getattr(incoming, name) for name in given if name != "id"})
+        if scoped and "owner" in given:
+            merged["owner"] = self._owner_for(scope, incoming.owner, existing.owner)
         stage_changed = merged["stage"] != existing.stage
         if stage_changed:
             entered = incoming.stage_entered if "stage_entered" in given else None
@@ -530,15 +592,19 @@ class Store:
             )
         return SaveOutcome(stored, created=False, stage_changed=stage_changed, close_date_pushed=pushed)
 
-    def save_deal(self, deal: DealIn, as_of: date, actor: str = DEFAULT_ACTOR) -> SaveOutcome:
+    def save_deal(
+        self, deal: DealIn, as_of: date, actor: str = DEFAULT_ACTOR, scope: Caller | None = None
+    ) -> SaveOutcome:
         """Insert a new deal (id assigned when omitted) or update a stored one at the version it was read.
 
         On update, the fields the caller set replace the stored ones; fields left out keep their stored values.
         """
         with self.transaction():
-            return self._save(deal, deal.version, as_of, actor)
+            return self._save(deal, deal.version, as_of, actor, scope=scope)
 
-    def import_deals(self, rows: Sequence[tuple[str, Deal]], as_of: date, actor: str = DEFAULT_ACTOR) -> ImportOutcome:
+    def import_deals(
+        self, rows: Sequence[tuple[str, Deal]], as_of: date, actor: str = DEFAULT_ACTOR, scope: Caller | None = None
+    ) -> ImportOutcome:
         """Upsert (external_id, deal) rows in ONE transaction: any failure writes nothing.
 
         A row whose external id is already stored updates that deal (re-importing a file never duplicates).
@@ -547,7 +613,7 @@ class Store:
         with self.transaction():
             for external_id, deal in rows:
                 before = self._exec("SELECT version FROM deals WHERE external_id = ?", (external_id,)).fetchone()
-                result = self._save(deal, None, as_of, actor, external_id=external_id)
+                result = self._save(deal, None, as_of, actor, external_id=external_id, scope=scope)
                 if result.created:
                     outcome.created += 1
                 elif before is not None and result.deal.version == int(before[0]):
@@ -560,11 +626,11 @@ class Store:
     # ------------------------------------------------------------------------------------- activities
 
     def log_activity(
-        self, deal_id: str, kind: str, on: date, summary: str, actor: str = DEFAULT_ACTOR
+        self, deal_id: str, kind: str, on: date, summary: str, actor: str = DEFAULT_ACTOR, scope: Caller | None = None
     ) -> tuple[Activity, StoredDeal, bool]:
         """Record an activity and move the deal's last_activity forward to its date (a version bump)."""
         with self.transaction():
-            deal = self._get(deal_id)
+            deal = self._get(deal_id, scope)
             if deal is None:
                 raise DealNotFoundError(deal_id)
             row = self._exec(
@@ -584,12 +650,15 @@ class Store:
                 deal = self._get(deal_id) or deal
             return activity, deal, moved
 
-    def activities(self, deal_id: str | None = None) -> list[Activity]:
+    def activities(self, deal_id: str | None = None, scope: Caller | None = None) -> list[Activity]:
         sql = "SELECT id, deal_id, kind, activity_date, summary, actor FROM activities"
-        params: list[Any] = []
+        clause, params = deal_scope(scope)
+        where = [clause] if clause else []
         if deal_id is not None:
-            sql += " WHERE deal_id = ?"
+            where.append("deal_id = ?")
             params.append(deal_id)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         with self._read():
             rows = self._exec(sql + " ORDER BY activity_date, id", params).fetchall()
         return [
@@ -621,7 +690,8 @@ class Store:
                 ),
             )
 
-    def snapshots(self, owner: str | None = None) -> list[ForecastSnapshot]:
+    def snapshots(self, owner: str | None = None, scope: Caller | None = None) -> list[ForecastSnapshot]:
+        """Earlier forecast runs for `owner` (None: the whole pipeline); a scoped caller sees only its own runs."""
         sql = (
             "SELECT taken_on, period_start, period_end, quota, commit_value, best_case_value, pipeline_value, "
             "closed_value, forecast_value, deal_count FROM forecast_snapshots"
@@ -632,6 +702,9 @@ class Store:
         else:
             sql += " WHERE owner = ?"
             params.append(owner)
+        if scope is not None and not scope.unrestricted:
+            sql += " AND actor = ?"
+            params.append(scope.name)
         with self._read():
             rows = self._exec(sql + " ORDER BY taken_on, id", params).fetchall()
         keys = (
@@ -653,6 +726,51 @@ class Store:
         tables = ("deals", "contacts", "activities", "stage_history", "close_date_history", "forecast_snapshots")
         with self._read():
             return {t: int(self._exec(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}
+
+    # ------------------------------------------------------------------------------------------ users
+
+    def add_user(self, name: str, role: Role, team: str | None, token: str) -> User:
+        """Issue `token` (stored as its hash) to a new user, or to a revoked one (re-activated); an active user
+        of that name is refused."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction():
+            row = self._exec("SELECT revoked_at FROM users WHERE name = ?", (name,)).fetchone()
+            if row is not None and row[0] is None:
+                raise StoreError(f"user {name!r} already exists; revoke it first to issue a new token")
+            if row is None:
+                self._exec(
+                    "INSERT INTO users (name, role, team, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                    (name, role, team, token_hash(token), now),
+                )
+            else:
+                self._exec(
+                    "UPDATE users SET role = ?, team = ?, token_hash = ?, created_at = ?, revoked_at = NULL "
+                    "WHERE name = ?",
+                    (role, team, token_hash(token), now, name),
+                )
+        return User(name, role, team, now, None)
+
+    def revoke_user(self, name: str) -> bool:
+        """Revoke the user's token (their deals stay, visible to their manager); False when no active user."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction():
+            cursor = self._exec("UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", (now, name))
+            return cursor.rowcount == 1
+
+    def users(self) -> list[User]:
+        with self._read():
+            rows = self._exec("SELECT name, role, team, created_at, revoked_at FROM users ORDER BY name").fetchall()
+        return [User(*row) for row in rows]
+
+    def user_for_token(self, token: str) -> User | None:
+        """The active user holding `token` (looked up by its hash), or None."""
+        with self._read():
+            row = self._exec(
+                "SELECT name, role, team, created_at, revoked_at FROM users "
+                "WHERE token_hash = ? AND revoked_at IS NULL",
+                (token_hash(token),),
+            ).fetchone()
+        return User(*row) if row else None
 
 
 def open_store(url: str) -> Store:

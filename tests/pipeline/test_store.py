@@ -237,7 +237,7 @@ def test_a_version_1_database_is_upgraded_in_place(db_url: str) -> None:
             for sql in v1_rows:
                 conn.execute(sql)
     store = open_store(db_url)
-    assert store.schema_version() == LATEST_VERSION == 2
+    assert store.schema_version() == LATEST_VERSION == 3
     old = store.get_deal("old-1")
     assert old is not None and old.company == "Legacy Co" and old.version == 4 and old.external_id is None
     assert old.contacts[0].name == "Ann" and old.contacts[0].engaged
@@ -246,7 +246,7 @@ def test_a_version_1_database_is_upgraded_in_place(db_url: str) -> None:
     assert [h.to_stage for h in store.stage_history(["old-1"])["old-1"]] == ["proposal", "negotiation"]
     assert store.import_deals([("x:1", Deal(company="New"))], DAY).created == 1  # v2 columns work
     store.close()
-    assert open_store(db_url).schema_version() == 2  # opening again migrates nothing
+    assert open_store(db_url).schema_version() == LATEST_VERSION  # opening again migrates nothing
 
 
 def test_bad_urls_are_refused() -> None:
