@@ -14,6 +14,8 @@ from .knowledge.qualification import MeddpiccKey
 MAX_TRANSCRIPT_CHARS = 1_000_000
 """About six hours of talk; a 90-minute call is around 100,000 characters."""
 MAX_REP_NAMES = 10
+MAX_TIMELINE = 600
+"""Segments in `timeline` at most: a 90-minute call has about 550 turns; longer calls merge consecutive turns."""
 
 
 class _Out(BaseModel):
@@ -89,6 +91,7 @@ class ObjectionFound(_Out):
     confidence: float
     suggested_response: str
     speaker: str
+    segment: int | None = Field(default=None, description="Index in `timeline` of the turn that raised it.")
 
 
 class NextStep(_Out):
@@ -127,6 +130,24 @@ class SideInference(_Out):
     explanation: str
 
 
+class TalkSegment(_Out):
+    """One conversational turn (on calls with more than MAX_TIMELINE turns, consecutive turns merged)."""
+
+    speaker: int = Field(description="Index in `speakers` (the one with most words when turns are merged).")
+    start: float | None = Field(description="Seconds; None without cue times.")
+    end: float | None
+    words: int
+
+
+class MonologueSpan(_Out):
+    """A rep monologue over the target's limit, as a range of `timeline` segments."""
+
+    first: int
+    last: int
+    words: int
+    seconds: float | None
+
+
 class NotComputed(_Out):
     metric: str
     reason: str
@@ -150,3 +171,5 @@ class CoachCallResult(ToolOutput):
     improvements: list[Coaching]
     not_computed: list[NotComputed]
     notes: list[str]
+    timeline: list[TalkSegment] = Field(default_factory=list, description="The call's turns in order, for a chart.")
+    long_monologues: list[MonologueSpan] = Field(default_factory=list)

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .common import DatedInput, Money, ShortText, ToolInput, ToolOutput
 from .deal import Deal, Stage
-from .knowledge.pipeline import RiskLevelCode, StageCode
+from .knowledge.pipeline import RiskLevelCode
+from .knowledge.vocab import StageCode
 
 MAX_PIPELINE_DEALS = 10_000
 """Most deals a review, forecast or win/loss call takes inline (and the most a list returns in one page)."""
@@ -93,7 +94,7 @@ class ListDealsInput(ToolInput):
         default=None, description="Case-insensitive match in company, next step and notes."
     )
     limit: Annotated[int, Field(ge=1, le=MAX_LIST_LIMIT)] = 100
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=MAX_PIPELINE_DEALS * 100)] = 0
 
 
 class ListDealsResult(ToolOutput):
@@ -246,6 +247,14 @@ class PipelineHealthOut(_Strict):
     stage_conversion: list[StageConversionRate]
 
 
+class StageFunnel(_Strict):
+    stage: StageCode
+    count: int
+    value: float
+    probability: float
+    weighted: float
+
+
 class ReviewPipelineResult(ToolOutput):
     as_of: date
     period_start: date
@@ -257,3 +266,4 @@ class ReviewPipelineResult(ToolOutput):
     actions: list[str]
     pipeline_health: PipelineHealthOut
     yaml: str
+    funnel: list[StageFunnel] = Field(default_factory=list, description="Open deals per stage, in stage order.")

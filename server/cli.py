@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--transport", choices=("stdio", "http"), default="stdio")
     serve.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        dest="allowed_hosts",
+        metavar="HOST",
+        help="HTTP: a Host name clients use (repeatable; required with a non-loopback --host)",
+    )
     serve.add_argument("--data-dir", help="overrides SALES_PLAYBOOK_DATA_DIR")
     serve.add_argument("--database-url", help="overrides SALES_PLAYBOOK_DATABASE_URL")
     serve.add_argument("--locale", choices=("en", "zh"), help="overrides SALES_PLAYBOOK_DEFAULT_LOCALE")
@@ -40,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     from .pipeline_commands import add_parsers
 
     add_parsers(commands)  # `import FILE.csv` and `review`
+    from .users_command import add_parser as add_users_parser
+
+    add_users_parser(commands)  # `users add|revoke|list` (team-server tokens)
+    from .report import add_parser as add_report_parser
+
+    add_report_parser(commands)  # `report pipeline|forecast|deal ID|call FILE --out report.html`
     return parser
 
 
@@ -51,6 +64,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         "toolsets": args.toolsets,
         "model": args.model,
         "log_level": args.log_level,
+        "allowed_hosts": getattr(args, "allowed_hosts", None),
     }
     return Settings(**{key: value for key, value in overrides.items() if value is not None})
 
@@ -76,20 +90,22 @@ def serve(args: argparse.Namespace) -> int:
     _configure_logging(settings.log_level)  # before the SDK's basicConfig, which then leaves ours in place
     from .app import build_server  # the SDK import is the slow part of start-up; keep --version fast
 
+    if args.transport == "http":
+        from .http import HttpConfigError, serve_http
+
+        try:
+            serve_http(settings, args.host, args.port)  # logs "ready on http://HOST:PORT/mcp"
+        except (HttpConfigError, KnowledgeError) as exc:
+            print(f"sales-playbook: {exc}", file=sys.stderr)
+            return 2 if isinstance(exc, HttpConfigError) else 1
+        return 0
     try:
         server = build_server(settings)
     except KnowledgeError as exc:
         print(f"sales-playbook: {exc}", file=sys.stderr)
         return 1
-    logging.getLogger("sales_playbook").info(
-        "sales-playbook %s ready on %s",
-        __version__,
-        args.transport if args.transport == "stdio" else f"http://{args.host}:{args.port}/mcp",
-    )
-    if args.transport == "http":
-        server.run("streamable-http", host=args.host, port=args.port, stateless_http=True, json_response=True)
-    else:
-        server.run()
+    logging.getLogger("sales_playbook").info("sales-playbook %s ready on stdio", __version__)
+    server.run()
     return 0
 
 
@@ -98,6 +114,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "users":
+        from .users_command import run as run_users
+
+        try:
+            settings = _settings(args)
+        except ValidationError as exc:
+            print(f"sales-playbook: invalid setting: {exc.errors(include_url=False)[0]['msg']}", file=sys.stderr)
+            return 2
+        return run_users(args, settings)
+    if args.command == "report":
+        from .report import run as run_report
+
+        try:
+            settings = _settings(args)
+        except ValidationError as exc:
+            print(f"sales-playbook: invalid setting: {exc.errors(include_url=False)[0]['msg']}", file=sys.stderr)
+            return 2
+        return run_report(args, settings)
     if args.command in ("import", "review"):
         from .pipeline_commands import run
 

@@ -27,7 +27,8 @@ def test_every_package_folder_is_listed() -> None:
 
 def test_data_files_are_declared() -> None:
     data = _pyproject()["tool"]["setuptools"]["package-data"]
-    suffixes = {path.suffix for path in ROOT.rglob("*") if path.is_file() and path.suffix in {".yaml", ".md", ".sql"}}
+    kinds = {".yaml", ".md", ".sql", ".css", ".js"}
+    suffixes = {path.suffix for path in ROOT.rglob("*") if path.is_file() and path.suffix in kinds}
     declared = " ".join(pattern for patterns in data.values() for pattern in patterns)
     for suffix in suffixes - {".md"}:
         assert f"*{suffix}" in declared, f"{suffix} files are not package data"

@@ -31,11 +31,13 @@ from functools import cache
 
 from .. import knowledge as kb
 from ..schemas.coaching import (
+    MAX_TIMELINE,
     Benchmark,
     CallMetrics,
     CoachCallInput,
     CoachCallResult,
     Coaching,
+    MonologueSpan,
     NextStep,
     NotComputed,
     ObjectionFound,
@@ -44,6 +46,7 @@ from ..schemas.coaching import (
     SideInference,
     SignalFound,
     SpeakerStats,
+    TalkSegment,
     Targets,
 )
 from ..schemas.common import Locale
@@ -211,6 +214,8 @@ class _Monologue:
     start: float | None
     end: float | None
     text: str
+    speeches: list[int] = field(default_factory=list)
+    """Positions in the speech list this run covers (its own speeches and the backchannels inside it)."""
 
     @property
     def seconds(self) -> float | None:
@@ -219,16 +224,22 @@ class _Monologue:
         return round(max(0.0, self.end - self.start), 1)
 
 
+def _alone(speech: _Speech, position: int) -> _Monologue:
+    return _Monologue(speech.speaker, speech.words, speech.start, speech.end, speech.text, [position])
+
+
 def monologues(speeches: list[_Speech]) -> list[_Monologue]:
     """Runs of one speaker's speech that other speakers' backchannels do not break."""
     runs: list[_Monologue] = []
     current: _Monologue | None = None
     pending: list[_Speech] = []  # backchannels heard since the current run's last speech
-    for speech in speeches:
+    position = {id(speech): i for i, speech in enumerate(speeches)}
+    for i, speech in enumerate(speeches):
         if current is not None and speech.speaker == current.speaker:
             current.words += speech.words
             current.end = speech.end if speech.end is not None else current.end
             current.text = f"{current.text} {speech.text}"
+            current.speeches.extend([*(position[id(p)] for p in pending), i])
             pending = []
             continue
         if current is not None and speech.backchannel:
@@ -244,7 +255,16 @@ def monologues(speeches: list[_Speech]) -> list[_Monologue]:
             lead.insert(0, earlier)
         for earlier in pending:
             if earlier not in lead:
-                runs.append(_Monologue(earlier.speaker, earlier.words, earlier.start, earlier.end, earlier.text))
+                runs.append(
+                    _Monologue(
+                        earlier.speaker,
+                        earlier.words,
+                        earlier.start,
+                        earlier.end,
+                        earlier.text,
+                        [position[id(earlier)]],
+                    )
+                )
         first = lead[0] if lead else speech
         current = _Monologue(
             speech.speaker,
@@ -252,12 +272,17 @@ def monologues(speeches: list[_Speech]) -> list[_Monologue]:
             first.start,
             speech.end,
             " ".join([*(s.text for s in lead), speech.text]),
+            [*(position[id(s)] for s in lead), i],
         )
         pending = []
     if current is not None:
         runs.append(current)
     for earlier in pending:
-        runs.append(_Monologue(earlier.speaker, earlier.words, earlier.start, earlier.end, earlier.text))
+        runs.append(
+            _Monologue(
+                earlier.speaker, earlier.words, earlier.start, earlier.end, earlier.text, [position[id(earlier)]]
+            )
+        )
     return runs
 
 
@@ -294,6 +319,8 @@ class _Sentence:
     prepared: Prepared
     hits: dict[str, list[tuple[str, str]]]
     """Cue hits grouped by kind (see `_Lexicon.cues`)."""
+    speech: int = -1
+    """Position of the sentence's conversational turn in the speech list."""
 
 
 @dataclass
@@ -404,6 +431,7 @@ def _find(all_sentences: list[_Sentence], call_type: str, locale: Locale) -> _Fo
                         confidence=result.confidence,
                         suggested_response=answer_text(best.objection, values, locale),
                         speaker=sentence.speaker,
+                        segment=sentence.speech,
                     )
                 )
         hits = sentence.hits.get("evidence")
@@ -818,7 +846,7 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
     lexicon = _lexicon()
     all_sentences: list[_Sentence] = []
     looked_up: dict[tuple[str, bool], tuple[Prepared, dict[str, list[tuple[str, str]]]]] = {}
-    for speech in speeches:
+    for position, speech in enumerate(speeches):
         side = sides.sides[speech.speaker]
         for text in sentences(speech.text):
             # the buyer's sentences and the rep's questions carry every kind of cue; the rep's statements only
@@ -830,7 +858,7 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
                 index = lexicon.cues if full else lexicon.next_step_cues
                 looked_up[key] = (prepared, index.grouped(prepared))
             prepared, hits = looked_up[key]
-            all_sentences.append(_Sentence(speech.speaker, side, text, prepared, hits))
+            all_sentences.append(_Sentence(speech.speaker, side, text, prepared, hits, position))
     found = _find(all_sentences, inp.call_type, locale)
     if found.objections_capped:
         notes.append(
@@ -903,6 +931,19 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
         fillers_found=dict(fillers.most_common()),
         duration_seconds=duration,
     )
+    long_runs = [
+        run
+        for run in runs
+        if run.speaker in reps
+        and (
+            run.words > targets_k.max_monologue_words
+            if longest_rep_seconds is None or run.seconds is None
+            else run.seconds > targets_k.max_monologue_seconds
+        )
+    ]
+    segments, spans, segment_of = timeline(speeches, transcript.speakers, long_runs)
+    for objection in found.objections:
+        objection.segment = None if objection.segment is None else segment_of.get(objection.segment)
     return CoachCallResult(
         locale=locale,
         call_type=inp.call_type,
@@ -929,7 +970,48 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
         improvements=improvements,
         not_computed=not_computed,
         notes=notes,
+        timeline=segments,
+        long_monologues=spans,
     )
+
+
+def timeline(
+    speeches: list[_Speech], speakers: list[str], long_runs: list[_Monologue]
+) -> tuple[list[TalkSegment], list[MonologueSpan], dict[int, int]]:
+    """The turns in order as chart segments (at most MAX_TIMELINE: longer calls merge consecutive turns, each
+    segment named after the speaker with the most words in it), the long rep monologues as segment ranges, and
+    the segment of each speech position."""
+    index = {name: i for i, name in enumerate(speakers)}
+    per = -(-len(speeches) // MAX_TIMELINE) if speeches else 1
+    segments: list[TalkSegment] = []
+    segment_of: dict[int, int] = {}
+    for first in range(0, len(speeches), per):
+        group = speeches[first : first + per]
+        by_speaker: Counter[str] = Counter()
+        for speech in group:
+            by_speaker[speech.speaker] += speech.words
+        for offset in range(len(group)):
+            segment_of[first + offset] = len(segments)
+        ends = [s.end for s in group if s.end is not None]
+        segments.append(
+            TalkSegment(
+                speaker=index[max(group, key=lambda s: by_speaker[s.speaker]).speaker],
+                start=None if group[0].start is None else round(group[0].start, 1),
+                end=round(max(ends), 1) if ends else None,
+                words=sum(s.words for s in group),
+            )
+        )
+    spans = [
+        MonologueSpan(
+            first=segment_of[min(run.speeches)],
+            last=segment_of[max(run.speeches)],
+            words=run.words,
+            seconds=run.seconds,
+        )
+        for run in long_runs
+        if run.speeches
+    ]
+    return segments, sorted(spans, key=lambda span: span.first), segment_of
 
 
 # ------------------------------------------------------------------------------------------------ markdown

@@ -9,6 +9,7 @@
   won / (won + lost), and stage conversion from the stages deals reached (stage history when the store gives
   it, else the current stage).
 - yaml: the same review under the playbook's own keys.
+- funnel: open deals per stage (count, value, weighted = value x the stage's probability), for the review's view.
 
 Pure: deals, history and dates come in as arguments.
 """
@@ -24,7 +25,8 @@ import yaml
 from ..knowledge import get
 from ..schemas.common import Locale
 from ..schemas.deal import Deal
-from ..schemas.knowledge.pipeline import STAGE_ORDER, PipelineReviewTemplate, PipelineStages
+from ..schemas.knowledge.pipeline import OPEN_STAGES, PipelineReviewTemplate, PipelineStages
+from ..schemas.knowledge.vocab import STAGE_ORDER
 from ..schemas.pipeline import (
     CloseDateChange,
     DealsAndMoney,
@@ -37,6 +39,7 @@ from ..schemas.pipeline import (
     ReviewSummary,
     StageChange,
     StageConversionRate,
+    StageFunnel,
 )
 from .formatting import number
 from .periods import month_end, resolve_period, within
@@ -252,9 +255,29 @@ def review_pipeline(
         actions=actions,
         pipeline_health=health,
         yaml="",
+        funnel=funnel(open_deals, stages),
     )
     result.yaml = review_yaml(result, _currency(deals))
     return result
+
+
+def funnel(open_deals: Sequence[Deal], stages: PipelineStages) -> list[StageFunnel]:
+    """Open deals per open stage in pipeline order: count, value and value x the stage's probability."""
+    rows = []
+    for stage in OPEN_STAGES:
+        in_stage = [d for d in open_deals if d.stage == stage]
+        value = sum(d.value for d in in_stage)
+        probability = stages.probability(stage)
+        rows.append(
+            StageFunnel(
+                stage=stage,
+                count=len(in_stage),
+                value=round(value, 2),
+                probability=probability,
+                weighted=round(value * probability, 2),
+            )
+        )
+    return rows
 
 
 def _currency(deals: Sequence[Deal]) -> str:
@@ -322,7 +345,8 @@ def review_yaml(result: ReviewPipelineResult, currency: str) -> str:
             template.pipeline_health.key: health,
         }
     }
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # the C emitter: same text, much faster
+    return yaml.dump(document, Dumper=dumper, sort_keys=False, allow_unicode=True, width=1000)
 
 
 def review_markdown(result: ReviewPipelineResult) -> str:
