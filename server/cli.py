@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -109,6 +109,16 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_settings(args: argparse.Namespace, command: Callable[[argparse.Namespace, Settings], int]) -> int:
+    """Run a one-shot command with the settings; an invalid setting is reported and exits 2."""
+    try:
+        settings = _settings(args)
+    except ValidationError as exc:
+        print(f"sales-playbook: invalid setting: {exc.errors(include_url=False)[0]['msg']}", file=sys.stderr)
+        return 2
+    return command(args, settings)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -117,30 +127,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "users":
         from .users_command import run as run_users
 
-        try:
-            settings = _settings(args)
-        except ValidationError as exc:
-            print(f"sales-playbook: invalid setting: {exc.errors(include_url=False)[0]['msg']}", file=sys.stderr)
-            return 2
-        return run_users(args, settings)
+        return _with_settings(args, run_users)
     if args.command == "report":
         from .report import run as run_report
 
-        try:
-            settings = _settings(args)
-        except ValidationError as exc:
-            print(f"sales-playbook: invalid setting: {exc.errors(include_url=False)[0]['msg']}", file=sys.stderr)
-            return 2
-        return run_report(args, settings)
+        return _with_settings(args, run_report)
     if args.command in ("import", "review"):
         from .pipeline_commands import run
 
-        try:
-            settings = _settings(args)
-        except ValidationError as exc:
-            print(f"sales-playbook: invalid setting: {exc.errors(include_url=False)[0]['msg']}", file=sys.stderr)
-            return 2
-        return run(args, settings)
+        return _with_settings(args, run)
     parser.print_help(sys.stderr)
     return 2
 

@@ -15,6 +15,7 @@ from ..schemas.common import Locale
 from ..schemas.knowledge.prospecting import CadenceLibrary, CadenceStep, CallScript, CallScripts, EmailTemplates
 from ..schemas.knowledge.prospecting import Territory as TerritoryPlan
 from .emails import fill, first_name
+from .formatting import weekday
 
 SATURDAY = 5
 
@@ -38,11 +39,6 @@ _TEXT = {
     },
 }
 
-_WEEKDAYS = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-}
-
 
 def next_business_day(day: date) -> date:
     """The first Monday–Friday strictly after `day`."""
@@ -62,9 +58,7 @@ def schedule(start: date, steps: list[tuple[int, bool]], locale: Locale = "en") 
         when, why = planned, None
         if when.weekday() >= SATURDAY:
             when = when + timedelta(days=7 - when.weekday())
-            why = text["weekend"].format(
-                day=day, weekday=_WEEKDAYS[locale][planned.weekday()], planned=planned.isoformat()
-            )
+            why = text["weekend"].format(day=day, weekday=weekday(planned, locale), planned=planned.isoformat())
         if is_email:
             while when in email_dates:
                 clash = text["email_clash"].format(taken=when.isoformat())
@@ -186,9 +180,9 @@ def cadence_markdown(result: CadenceResult) -> str:
     rows.append("| 天 | 日期 | 渠道 | 动作 |" if zh else "| day | date | channel | action |")
     rows.append("|---|---|---|---|")
     for step in result.steps:
-        weekday = _WEEKDAYS[result.locale][step.date.weekday()]
+        day_name = weekday(step.date, result.locale)
         moved = " ↷" if step.moved else ""
-        rows.append(f"| {step.day} | {step.date.isoformat()} {weekday}{moved} | {step.channel} | {step.action} |")
+        rows.append(f"| {step.day} | {step.date.isoformat()} {day_name}{moved} | {step.channel} | {step.action} |")
     rows.append("")
     rows += [f"- {rule.rule}" for rule in result.rules]
     if result.placeholders_left:

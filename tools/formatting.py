@@ -1,10 +1,19 @@
-"""Number formatting for explanations and text blocks (plain, locale-neutral digits with thousands separators)."""
+"""Number formatting for explanations and text blocks (plain, locale-neutral digits with thousands separators),
+and weekday names."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..schemas.common import Locale
+
 _CENT = Decimal("0.01")
+
+_WEEKDAYS: dict[Locale, tuple[str, ...]] = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+}
 
 
 def number(value: Decimal | float | int) -> str:
@@ -22,3 +31,8 @@ def number(value: Decimal | float | int) -> str:
 
 def money(value: Decimal | float | int, currency: str) -> str:
     return f"{number(value)} {currency}"
+
+
+def weekday(day: date, locale: Locale) -> str:
+    """The name of the day's weekday: "Monday" / "周一"."""
+    return _WEEKDAYS[locale][day.weekday()]

@@ -95,18 +95,30 @@ def _fmt_counts(items: list[tuple[str, int]]) -> str:
     return ", ".join(f"{name} {count}" for name, count in items)
 
 
+def _template_sizes(template: IcpTemplate) -> tuple[EmployeeRange, RevenueRange]:
+    """The template's default company size ranges (used when no won customer gives a size)."""
+    people, money = template.company.size_employees.default, template.company.size_revenue.default
+    employees = EmployeeRange(min=people.min, max=people.max)
+    revenue = RevenueRange(min=money.min, max=money.max, currency=money.currency)
+    return employees, revenue
+
+
+def _range_line(text: dict[str, str], label: str, values: list[int] | list[float]) -> str:
+    """Evidence for a size range observed among won customers: lowest, highest and every value (sorted)."""
+    return text["range"].format(
+        label=label, lo=number(values[0]), hi=number(values[-1]), values=", ".join(number(v) for v in values)
+    )
+
+
 def _company(template: IcpTemplate, won: list[BestCustomer], lost: list[BestCustomer], locale: Locale) -> IcpCompany:
     text = {key: value[locale] for key, value in _TEXT.items()}
     attrs = template.company
     if not won:
+        size_employees, size_revenue = _template_sizes(template)
         return IcpCompany(
             industry=attrs.industry.examples.get(locale),
-            size_employees=EmployeeRange(min=attrs.size_employees.default.min, max=attrs.size_employees.default.max),
-            size_revenue=RevenueRange(
-                min=attrs.size_revenue.default.min,
-                max=attrs.size_revenue.default.max,
-                currency=attrs.size_revenue.default.currency,
-            ),
+            size_employees=size_employees,
+            size_revenue=size_revenue,
             geography=attrs.geography.examples.get(locale),
             tech_stack=[],
             growth_stage=attrs.growth_stage.examples.get(locale),
@@ -138,36 +150,19 @@ def _company(template: IcpTemplate, won: list[BestCustomer], lost: list[BestCust
             text["tools"].format(label=attrs.tech_stack.label.get(locale), need=need, n=n, items=_fmt_counts(tools))
         )
 
+    size_employees, size_revenue = _template_sizes(template)
     employees = sorted(c.employees for c in won if c.employees is not None)
     if employees:
         size_employees = EmployeeRange(min=employees[0], max=employees[-1])
-        evidence.append(
-            text["range"].format(
-                label=attrs.size_employees.label.get(locale),
-                lo=number(employees[0]),
-                hi=number(employees[-1]),
-                values=", ".join(number(v) for v in employees),
-            )
-        )
+        evidence.append(_range_line(text, attrs.size_employees.label.get(locale), employees))
     else:
-        default = attrs.size_employees.default
-        size_employees = EmployeeRange(min=default.min, max=default.max)
         evidence.append(text["default"].format(label=attrs.size_employees.label.get(locale)))
 
     revenues = sorted(c.revenue for c in won if c.revenue is not None)
     if revenues:
         size_revenue = RevenueRange(min=revenues[0], max=revenues[-1])
-        evidence.append(
-            text["range"].format(
-                label=attrs.size_revenue.label.get(locale),
-                lo=number(revenues[0]),
-                hi=number(revenues[-1]),
-                values=", ".join(number(v) for v in revenues),
-            )
-        )
+        evidence.append(_range_line(text, attrs.size_revenue.label.get(locale), revenues))
     else:
-        money = attrs.size_revenue.default
-        size_revenue = RevenueRange(min=money.min, max=money.max, currency=money.currency)
         evidence.append(text["default"].format(label=attrs.size_revenue.label.get(locale)))
 
     won_industries = {name.casefold() for name in lists["industry"]}

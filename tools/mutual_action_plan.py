@@ -19,6 +19,7 @@ from ..knowledge import get
 from ..schemas.closing import MapItem
 from ..schemas.common import Locale
 from ..schemas.knowledge.discovery import MapStatus, MutualActionPlanTemplate
+from .formatting import weekday
 
 SATURDAY, SUNDAY = 5, 6
 SIGNATURE_STEP = "signature"
@@ -46,10 +47,6 @@ _WARN = {
         "undated": "没有目标上线日，也没有预计成交日：各步骤暂无日期。请向客户确认上线日期并据此倒排。",
         "moved": "有 {count} 个步骤落在周末，已提前到前一个周五。",
     },
-}
-_WEEKDAYS = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
 }
 
 
@@ -110,8 +107,7 @@ def build_plan(
         if go_live < as_of:
             warnings.append(words["go_live_past"].format(date=go_live.isoformat(), as_of=as_of.isoformat()))
         elif go_live.weekday() >= SATURDAY:
-            weekday = _WEEKDAYS[locale][go_live.weekday()]
-            warnings.append(words["go_live_weekend"].format(date=go_live.isoformat(), weekday=weekday))
+            warnings.append(words["go_live_weekend"].format(date=go_live.isoformat(), weekday=weekday(go_live, locale)))
 
     signature_order = next(s.order for s in template.steps if s.code == SIGNATURE_STEP)
     items: list[MapItem] = []

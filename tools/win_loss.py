@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Literal
 
@@ -179,6 +179,31 @@ def _trend(series: dict[str, float], threshold: float, relative: bool) -> tuple[
     return code, months[-1], latest, before
 
 
+def _monthly_trend(
+    deals: Sequence[ClosedDeal], measure: Callable[[ClosedDeal], float], threshold: float, relative: bool
+) -> tuple[str, str, float, float] | None:
+    """`_trend` of the monthly mean of `measure` over the deals whose close date is known."""
+    by_month: dict[str, list[float]] = {}
+    for deal in deals:
+        day = closed_on(deal)
+        if day is not None:
+            by_month.setdefault(_month(day), []).append(measure(deal))
+    return _trend({m: sum(v) / len(v) for m, v in by_month.items()}, threshold, relative)
+
+
+def _trend_answer(
+    trend: tuple[str, str, float, float] | None,
+    labels: Mapping[str, str],
+    show: Callable[[float], str],
+    locale: Locale,
+) -> tuple[bool, str | None, str]:
+    """(answered, value, text) of a trend question; not answered with fewer than two months."""
+    if trend is None:
+        return False, None, _t("no_trend", locale)
+    code, month, latest, before = trend
+    return True, code, _t("trend", locale, trend=labels[code], latest=show(latest), month=month, before=show(before))
+
+
 def analyze_win_loss(
     inp: WinLossInput,
     deals: Sequence[ClosedDeal],
@@ -332,24 +357,8 @@ def _self_review(
         value: float | str | None = None
         code = question.code
         if code == "win_rate_trend":
-            by_month: dict[str, list[int]] = {}
-            for deal in closed:
-                day = closed_on(deal)
-                if day is not None:
-                    by_month.setdefault(_month(day), []).append(1 if deal.stage == "closed_won" else 0)
-            trend = _trend({m: sum(v) / len(v) for m, v in by_month.items()}, WIN_RATE_TREND_POINTS, False)
-            if trend is None:
-                answered, text = False, _t("no_trend", locale)
-            else:
-                value = trend[0]
-                text = _t(
-                    "trend",
-                    locale,
-                    trend=trend_labels[trend[0]],
-                    latest=_pct(trend[2]),
-                    month=trend[1],
-                    before=_pct(trend[3]),
-                )
+            trend = _monthly_trend(closed, lambda d: 1 if d.stage == "closed_won" else 0, WIN_RATE_TREND_POINTS, False)
+            answered, value, text = _trend_answer(trend, trend_labels, _pct, locale)
         elif code == "loss_stage":
             if lost_at:
                 stage, n = max(lost_at.items(), key=lambda kv: (kv[1], -STAGE_ORDER.index(kv[0])))
@@ -365,24 +374,8 @@ def _self_review(
             else:
                 answered, text = False, _t("no_trend", locale)
         elif code == "deal_size_trend":
-            sizes: dict[str, list[float]] = {}
-            for deal in won:
-                day = closed_on(deal)
-                if day is not None:
-                    sizes.setdefault(_month(day), []).append(deal.value)
-            trend = _trend({m: sum(v) / len(v) for m, v in sizes.items()}, DEAL_SIZE_TREND_SHARE, True)
-            if trend is None:
-                answered, text = False, _t("no_trend", locale)
-            else:
-                value = trend[0]
-                text = _t(
-                    "trend",
-                    locale,
-                    trend=trend_labels[trend[0]],
-                    latest=number(trend[2]),
-                    month=trend[1],
-                    before=number(trend[3]),
-                )
+            trend = _monthly_trend(won, lambda d: d.value, DEAL_SIZE_TREND_SHARE, True)
+            answered, value, text = _trend_answer(trend, trend_labels, number, locale)
         elif code == "weakest_objection":
             categories = Counter(
                 cat for d in lost for reason in reasons_of(d) if (cat := objection_category(reason)) is not None

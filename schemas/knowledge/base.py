@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from string import Formatter
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -85,3 +85,19 @@ def unique(values: Iterable[object], what: str) -> None:
         seen.add(value)
     if repeated:
         raise ValueError(f"duplicate {what}: {sorted(repeated)}")
+
+
+class _Coded(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+_CodedT = TypeVar("_CodedT", bound=_Coded)
+
+
+def by_code(items: Iterable[_CodedT], code: str) -> _CodedT:
+    """The first item whose `code` is `code`; KeyError(code) when none is."""
+    for item in items:
+        if item.code == code:
+            return item
+    raise KeyError(code)

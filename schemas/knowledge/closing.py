@@ -10,11 +10,11 @@ cap), which negotiation rules to remind the rep of, and which urgency levers the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text, unique
+from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text, by_code, unique
 from .objections import PlaceholderSpec, Template, check_declared, check_placeholders
 
 MAX_DISCOUNT_PCT_CAP = 20.0
@@ -90,16 +90,13 @@ class BuyingSignals(KnowledgeFile):
         return self
 
     def by_code(self, code: str) -> BuyingSignal:
-        for signal in self.signals:
-            if signal.code == code:
-                return signal
-        raise KeyError(code)
+        return by_code(self.signals, code)
 
 
 # ----------------------------------------------------------------------------------- closing techniques
 
 TechniqueCode = Literal["summary", "next_step", "assumptive", "pilot"]
-TECHNIQUE_CODES: tuple[TechniqueCode, ...] = ("summary", "next_step", "assumptive", "pilot")
+TECHNIQUE_CODES: tuple[TechniqueCode, ...] = get_args(TechniqueCode)
 
 ClosingFactCode = Literal[
     "pain_known",
@@ -265,7 +262,7 @@ class NegotiationRules(KnowledgeFile):
 # ------------------------------------------------------------------------------------- discount policy
 
 DiscountDecision = Literal["hold_firm", "trade", "walk_away", "defer"]
-DISCOUNT_DECISIONS: tuple[DiscountDecision, ...] = ("hold_firm", "trade", "walk_away", "defer")
+DISCOUNT_DECISIONS: tuple[DiscountDecision, ...] = get_args(DiscountDecision)
 DiscountQuestionCode = Literal["has_budget", "strategic", "competitive"]
 
 
@@ -414,13 +411,7 @@ class DiscountPolicy(KnowledgeFile):
 UrgencyLeverCode = Literal[
     "cost_of_delay", "resource_constraint", "price_deadline", "competitor_move", "regulatory_deadline"
 ]
-URGENCY_LEVER_CODES: tuple[UrgencyLeverCode, ...] = (
-    "cost_of_delay",
-    "resource_constraint",
-    "price_deadline",
-    "competitor_move",
-    "regulatory_deadline",
-)
+URGENCY_LEVER_CODES: tuple[UrgencyLeverCode, ...] = get_args(UrgencyLeverCode)
 
 UrgencyFactCode = Literal[
     "cost_of_inaction_known",

@@ -9,26 +9,19 @@ score rules list every rule that makes up the 0–100 call score with its points
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
-from .base import KnowledgeFile, KnowledgeModel, Terms, Text
+from .base import KnowledgeFile, KnowledgeModel, Terms, Text, by_code
 
 CallType = Literal["discovery", "demo", "cold_call", "negotiation", "follow_up"]
-CALL_TYPES: tuple[CallType, ...] = ("discovery", "demo", "cold_call", "negotiation", "follow_up")
+CALL_TYPES: tuple[CallType, ...] = get_args(CallType)
 
 TargetSource = Literal["playbook", "gong", "project"]
 
 ScoreRuleCode = Literal["talk_ratio", "questions", "monologue", "next_step", "pain_depth", "filler_words"]
-SCORE_RULES: tuple[ScoreRuleCode, ...] = (
-    "talk_ratio",
-    "questions",
-    "monologue",
-    "next_step",
-    "pain_depth",
-    "filler_words",
-)
+SCORE_RULES: tuple[ScoreRuleCode, ...] = get_args(ScoreRuleCode)
 
 
 class Benchmark(KnowledgeModel):
@@ -116,10 +109,7 @@ class CallCoaching(KnowledgeFile):
         raise KeyError(call_type)
 
     def rule(self, code: str) -> ScoreRule:
-        for rule in self.score_rules:
-            if rule.code == code:
-                return rule
-        raise KeyError(code)
+        return by_code(self.score_rules, code)
 
 
 SECTIONS: dict[str, type[KnowledgeFile]] = {

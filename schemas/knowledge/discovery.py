@@ -11,23 +11,23 @@
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text
+from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text, by_code
 from .qualification import MeddpiccKey, TemplateText
 
 QuestionCategory = Literal["situation", "pain", "impact", "need_payoff", "buying_process"]
-QUESTION_CATEGORIES: tuple[QuestionCategory, ...] = ("situation", "pain", "impact", "need_payoff", "buying_process")
+QUESTION_CATEGORIES: tuple[QuestionCategory, ...] = get_args(QuestionCategory)
 
 SpinType = Literal["situation", "problem", "implication", "need_payoff"]
-SPIN_TYPES: tuple[SpinType, ...] = ("situation", "problem", "implication", "need_payoff")
+SPIN_TYPES: tuple[SpinType, ...] = get_args(SpinType)
 
 BantKey = Literal["budget", "authority", "need", "timeline"]
 
 CallPhaseCode = Literal["opening", "current_state", "pain", "future_vision", "process", "next_steps"]
-CALL_PHASES: tuple[CallPhaseCode, ...] = ("opening", "current_state", "pain", "future_vision", "process", "next_steps")
+CALL_PHASES: tuple[CallPhaseCode, ...] = get_args(CallPhaseCode)
 
 KnownField = Literal["pains", "trigger_events", "tech_stack", "current_solution"]
 """Fields of prep_discovery's `known` input that a research item fills."""
@@ -172,10 +172,7 @@ class SpinMethod(KnowledgeFile):
         return self
 
     def stage(self, code: str) -> SpinStage:
-        for stage in self.stages:
-            if stage.code == code:
-                return stage
-        raise KeyError(code)
+        return by_code(self.stages, code)
 
     def spin_type_of(self, category: QuestionCategory) -> str:
         """The SPIN type (or 'process') a playbook question category corresponds to."""

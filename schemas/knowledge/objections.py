@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -20,20 +20,13 @@ from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text, placeholder_
 ObjectionCategory = Literal["price", "timing", "authority", "status_quo", "brush_off", "other"]
 """The contract's objection categories; `other` is the fallback when nothing in the library matches."""
 
-CATEGORY_CODES: tuple[ObjectionCategory, ...] = (
-    "price",
-    "timing",
-    "authority",
-    "status_quo",
-    "brush_off",
-    "other",
-)
+CATEGORY_CODES: tuple[ObjectionCategory, ...] = get_args(ObjectionCategory)
 
 CallContext = Literal["cold_call", "deal"]
 """Where an objection is heard: on a cold call (a reflex to end the call) or inside a running deal."""
 
 LaerStepCode = Literal["listen", "acknowledge", "explore", "respond"]
-LAER_ORDER: tuple[LaerStepCode, ...] = ("listen", "acknowledge", "explore", "respond")
+LAER_ORDER: tuple[LaerStepCode, ...] = get_args(LaerStepCode)
 
 MIN_CUE_PHRASES = 12
 """Every objection carries at least this many realistic paraphrases per language for the classifier."""

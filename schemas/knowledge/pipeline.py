@@ -27,7 +27,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, placeholder_set, unique
+from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, by_code, placeholder_set, unique
 from .vocab import STAGE_ORDER, ContactRole, MeddpiccElement, StageCode
 
 # --------------------------------------------------------------------------------------------------
@@ -310,10 +310,7 @@ class PipelineStages(KnowledgeFile):
         return self
 
     def stage(self, code: str) -> Stage:
-        for stage in self.stages:
-            if stage.code == code:
-                return stage
-        raise KeyError(code)
+        return by_code(self.stages, code)
 
     def ordered(self) -> list[Stage]:
         return sorted(self.stages, key=lambda s: s.order)
@@ -398,10 +395,7 @@ class StageRules(KnowledgeFile):
         return self
 
     def rule(self, code: str) -> StageRule:
-        for rule in self.rules:
-            if rule.code == code:
-                return rule
-        raise KeyError(code)
+        return by_code(self.rules, code)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -782,10 +776,7 @@ class RedFlagTable(KnowledgeFile):
         return self
 
     def flag(self, code: str) -> RedFlag:
-        for flag in self.flags:
-            if flag.code == code:
-                return flag
-        raise KeyError(code)
+        return by_code(self.flags, code)
 
     def risk_level(self, severities: Collection[str]) -> RiskLevelCode:
         for level in self.risk_levels:
@@ -895,10 +886,7 @@ class StallChecklist(KnowledgeFile):
         return self
 
     def check(self, code: str) -> StallCheck:
-        for item in self.checks:
-            if item.code == code:
-                return item
-        raise KeyError(code)
+        return by_code(self.checks, code)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -939,10 +927,7 @@ class CoreRules(KnowledgeFile):
         return self
 
     def rule(self, code: str) -> CoreRule:
-        for rule in self.rules:
-            if rule.code == code:
-                return rule
-        raise KeyError(code)
+        return by_code(self.rules, code)
 
 
 class Pitfall(KnowledgeModel):
@@ -1090,10 +1075,7 @@ class SalesProcess(KnowledgeFile):
         return self
 
     def stage(self, code: str) -> ProcessStage:
-        for stage in self.stages:
-            if stage.code == code:
-                return stage
-        raise KeyError(code)
+        return by_code(self.stages, code)
 
 
 ColumnKind = Literal["text", "date", "number", "money", "enum", "stage", "person", "contact", "days"]
@@ -1150,10 +1132,7 @@ class TrackingTables(KnowledgeFile):
         return self
 
     def table(self, code: str) -> TrackingTable:
-        for table in self.tables:
-            if table.code == code:
-                return table
-        raise KeyError(code)
+        return by_code(self.tables, code)
 
 
 SECTIONS: dict[str, type[KnowledgeFile]] = {

@@ -9,7 +9,7 @@ metric targets are numbers so reports can compare a rep's activity and outcomes 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -337,31 +337,8 @@ class SalesMetrics(KnowledgeFile):
 
     @model_validator(mode="after")
     def _complete(self) -> SalesMetrics:
-        _exactly(
-            [m.code for m in self.activity],
-            {
-                "emails_per_day",
-                "calls_per_day",
-                "meetings_booked_per_week",
-                "discovery_calls_per_week",
-                "proposals_per_week",
-                "demos_per_week",
-            },
-            "activity metric",
-        )
-        _exactly(
-            [m.code for m in self.outcomes],
-            {
-                "win_rate",
-                "avg_deal_size",
-                "sales_cycle",
-                "pipeline_coverage",
-                "activity_to_meeting",
-                "meeting_to_opportunity",
-                "forecast_accuracy",
-            },
-            "outcome metric",
-        )
+        _exactly([m.code for m in self.activity], set(get_args(ActivityCode)), "activity metric")
+        _exactly([m.code for m in self.outcomes], set(get_args(OutcomeCode)), "outcome metric")
         for metric in self.activity:
             if metric.code.endswith("_per_day") != (metric.per == "day"):
                 raise ValueError(f"{metric.code}: per must match the code")
@@ -437,11 +414,7 @@ class WinLossTemplate(KnowledgeFile):
         )
         if set(self.reasons_key) != {"won", "lost"} or not set(self.reasons_key.values()) <= set(keys):
             raise ValueError("reasons_key maps won and lost to fields of the template")
-        _exactly(
-            [s.code for s in self.skills],
-            {"prospecting", "discovery", "demo", "objection_handling", "closing", "relationship"},
-            "process skill",
-        )
+        _exactly([s.code for s in self.skills], set(get_args(SkillCode)), "process skill")
         return self
 
     def skill(self, code: SkillCode) -> ProcessSkill:
@@ -501,20 +474,7 @@ class SelfReview(KnowledgeFile):
     def _eight(cls, value: list[SelfReviewQuestion]) -> list[SelfReviewQuestion]:
         if [q.order for q in value] != list(range(1, len(value) + 1)):
             raise ValueError("questions must be numbered 1..n")
-        _exactly(
-            [q.code for q in value],
-            {
-                "win_rate_trend",
-                "loss_stage",
-                "right_people",
-                "deal_size_trend",
-                "weakest_objection",
-                "best_channel",
-                "right_accounts",
-                "last_loss_lesson",
-            },
-            "self-review question",
-        )
+        _exactly([q.code for q in value], set(get_args(ReviewCode)), "self-review question")
         return value
 
     @field_validator("trend_values")

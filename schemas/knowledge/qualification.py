@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
 from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, placeholder_names
-from .vocab import ContactRole
+from .vocab import ContactRole, MeddpiccElement
 
 Score = Literal[1, 2, 3]
 """A qualification score for one element: 1 unknown, 2 partial, 3 confirmed."""
@@ -30,27 +30,10 @@ BandCode = Literal["strong", "gaps", "at_risk", "unqualified"]
 Framework = Literal["meddpicc", "meddic", "bant"]
 
 
-MeddpiccKey = Literal[
-    "metrics",
-    "economic_buyer",
-    "decision_criteria",
-    "decision_process",
-    "paper_process",
-    "identified_pain",
-    "champion",
-    "competition",
-]
+MeddpiccKey = MeddpiccElement
+"""The MEDDPICC element keys (the contract's vocabulary)."""
 
-MEDDPICC_ORDER: tuple[MeddpiccKey, ...] = (
-    "metrics",
-    "economic_buyer",
-    "decision_criteria",
-    "decision_process",
-    "paper_process",
-    "identified_pain",
-    "champion",
-    "competition",
-)
+MEDDPICC_ORDER: tuple[MeddpiccKey, ...] = get_args(MeddpiccElement)
 MEDDIC_ORDER: tuple[str, ...] = (
     "metrics",
     "economic_buyer",
@@ -62,7 +45,7 @@ MEDDIC_ORDER: tuple[str, ...] = (
 BANT_ORDER: tuple[str, ...] = ("budget", "authority", "need", "timeline")
 
 STATUS_OF_SCORE: dict[int, ElementStatus] = {1: "unknown", 2: "partial", 3: "confirmed"}
-BAND_ORDER: tuple[BandCode, ...] = ("strong", "gaps", "at_risk", "unqualified")
+BAND_ORDER: tuple[BandCode, ...] = get_args(BandCode)
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -214,16 +197,6 @@ class RatioBand(KnowledgeModel):
         return self
 
 
-def _check_elements(elements: list[QualificationElement], order: tuple[str, ...], *, need_cues: bool) -> None:
-    keys = tuple(element.key for element in elements)
-    if keys != order:
-        raise ValueError(f"elements must be exactly {list(order)} in that order, got {list(keys)}")
-    if need_cues:
-        missing = [element.key for element in elements if element.evidence is None]
-        if missing:
-            raise ValueError(f"elements without evidence cues: {missing}")
-
-
 def _check_ratio_bands(bands: list[RatioBand]) -> None:
     if tuple(band.code for band in bands) != BAND_ORDER:
         raise ValueError(f"bands must be {list(BAND_ORDER)} in that order")
@@ -256,6 +229,18 @@ class _Rubric(KnowledgeFile):
     def keys(self) -> list[str]:
         return [element.key for element in self.elements]
 
+    def _check_elements(self, order: tuple[str, ...], *, need_cues: bool, max_points: int) -> None:
+        """The elements are exactly `order`, carry evidence cues when needed, and `max_points` is 3 per element."""
+        keys = tuple(self.keys())
+        if keys != order:
+            raise ValueError(f"elements must be exactly {list(order)} in that order, got {list(keys)}")
+        if need_cues:
+            missing = [element.key for element in self.elements if element.evidence is None]
+            if missing:
+                raise ValueError(f"elements without evidence cues: {missing}")
+        if max_points != self.max_total:
+            raise ValueError("max_points must be 3 × the number of elements")
+
 
 class MeddpiccRubric(_Rubric):
     """The MEDDPICC rubric: eight elements scored 1–3, total 8–24, banded in points."""
@@ -268,9 +253,7 @@ class MeddpiccRubric(_Rubric):
 
     @model_validator(mode="after")
     def _check(self) -> MeddpiccRubric:
-        _check_elements(self.elements, MEDDPICC_ORDER, need_cues=True)
-        if self.max_points != self.max_total:
-            raise ValueError("max_points must be 3 × the number of elements")
+        self._check_elements(MEDDPICC_ORDER, need_cues=True, max_points=self.max_points)
         if tuple(band.code for band in self.bands) != BAND_ORDER:
             raise ValueError(f"bands must be {list(BAND_ORDER)} in that order (highest first)")
         if self.bands[0].max_total != self.max_total or self.bands[-1].min_total != self.min_total:
@@ -298,9 +281,7 @@ class MeddicRubric(_Rubric):
 
     @model_validator(mode="after")
     def _check(self) -> MeddicRubric:
-        _check_elements(self.elements, MEDDIC_ORDER, need_cues=False)
-        if self.max_points != self.max_total:
-            raise ValueError("max_points must be 3 × the number of elements")
+        self._check_elements(MEDDIC_ORDER, need_cues=False, max_points=self.max_points)
         _check_ratio_bands(self.bands)
         return self
 
@@ -318,9 +299,7 @@ class BantRubric(_Rubric):
 
     @model_validator(mode="after")
     def _check(self) -> BantRubric:
-        _check_elements(self.elements, BANT_ORDER, need_cues=True)
-        if self.max_points != self.max_total:
-            raise ValueError("max_points must be 3 × the number of elements")
+        self._check_elements(BANT_ORDER, need_cues=True, max_points=self.max_points)
         _check_ratio_bands(self.bands)
         return self
 

@@ -10,11 +10,11 @@ as typed fields, and small pure helpers here apply them so every tool reads the 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text, unique
+from .base import Code, KnowledgeFile, KnowledgeModel, Terms, Text, by_code, unique
 from .vocab import ContactRole
 
 Band = Literal["low", "medium", "high"]
@@ -23,7 +23,7 @@ QuadrantCode = Literal["grow", "small_pond", "net", "assault", "nurture"]
 
 IDEAL_DIMENSIONS = ("buying_power", "buying_habits", "sales_cost")
 DIFFICULTY_DIMENSIONS = ("acquisition", "competitiveness", "cycle")
-QUADRANTS: tuple[QuadrantCode, ...] = ("grow", "small_pond", "net", "assault", "nurture")
+QUADRANTS: tuple[QuadrantCode, ...] = get_args(QuadrantCode)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -312,10 +312,7 @@ class IdealCustomerAssessment(KnowledgeFile):
         return self
 
     def dimension(self, code: str) -> ScoredDimension:
-        for item in self.dimensions:
-            if item.code == code:
-                return item
-        raise KeyError(code)
+        return by_code(self.dimensions, code)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -410,12 +407,12 @@ class StrategyMatrix(KnowledgeFile):
             raise ValueError("every difficulty dimension is scored so that 5 is hardest")
         if tuple(q.code for q in self.quadrants) != QUADRANTS:
             raise ValueError(f"quadrants must be {QUADRANTS} in order")
-        by_code = {q.code: q for q in self.quadrants}
-        centre = by_code[self.placement.centre]
+        quadrant_of = {q.code: q for q in self.quadrants}
+        centre = quadrant_of[self.placement.centre]
         if (centre.value, centre.difficulty) != (self.placement.centre_requires,) * 2:
             raise ValueError("the centre quadrant must sit at the centre band on both axes")
         for corner in self.placement.corners:
-            q = by_code[corner.quadrant]
+            q = quadrant_of[corner.quadrant]
             if (q.value, q.difficulty) != (corner.value_side, corner.difficulty_side):
                 raise ValueError(f"corner {corner.quadrant} disagrees with its quadrant's position")
         return self
@@ -437,10 +434,7 @@ class StrategyMatrix(KnowledgeFile):
         raise AssertionError("unreachable: corners cover every pair")
 
     def quadrant(self, code: str) -> Quadrant:
-        for item in self.quadrants:
-            if item.code == code:
-                return item
-        raise KeyError(code)
+        return by_code(self.quadrants, code)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, placeholder_names
+from .base import Code, KnowledgeFile, KnowledgeModel, NonEmpty, Terms, Text, by_code, placeholder_names
 from .vocab import ContactRole, StageCode
 
 # --------------------------------------------------------------------------------------------------
@@ -274,16 +274,10 @@ class ValueFormulas(KnowledgeFile):
     """Every place where the seed's formula or numbers differ from CONTRACT.md."""
 
     def input(self, code: str) -> FormulaInput:
-        for item in self.inputs:
-            if item.code == code:
-                return item
-        raise KeyError(code)
+        return by_code(self.inputs, code)
 
     def formula(self, code: str) -> Formula:
-        for item in self.formulas:
-            if item.code == code:
-                return item
-        raise KeyError(code)
+        return by_code(self.formulas, code)
 
     def evaluate(self, values: Mapping[str, float]) -> dict[str, float | None]:
         """Apply every formula in order to the given input values (defaults fill the gaps).
@@ -513,10 +507,7 @@ class DecisionLevels(KnowledgeFile):
         return self
 
     def level(self, code: str) -> DecisionLevel:
-        for item in self.levels:
-            if item.code == code:
-                return item
-        raise KeyError(code)
+        return by_code(self.levels, code)
 
 
 # --------------------------------------------------------------------------------------------------
