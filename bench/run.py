@@ -6,7 +6,7 @@
   (bench/bare_server.py), alternating so both see the same machine state;
 - call round trip over stdio per tool with a realistic input (bench/inputs.py), p50 and p95, vs the bare
   server's trivial `echo` call;
-- in-process cost of each tool function (µs per call) and of the heavy inputs (15,000-word transcript,
+- in-process cost of each tool function (µs per call, median) and of the heavy inputs (15,000-word transcript,
   10,000-deal review and forecast, 1,000 accounts);
 - the size of `tools/list` in bytes and estimated tokens (bytes / 4), per tool, per toolset, in total.
 
@@ -85,13 +85,17 @@ async def _round_trips(
     return timings
 
 
-def _in_process(spec_run: Callable[[], object], budget_s: float = 0.3) -> float:
+def _in_process(spec_run: Callable[[], object], budget_s: float = 0.3, min_runs: int = 7) -> float:
+    """Median wall time of one call over at least `min_runs` runs and `budget_s` seconds (after a warm-up): a
+    median, because on a shared machine a single slow run would move a mean of the 3–7 runs a heavy input gets."""
     spec_run()
-    count, started = 0, time.perf_counter()
-    while time.perf_counter() - started < budget_s or count < 3:
+    samples: list[float] = []
+    started = time.perf_counter()
+    while time.perf_counter() - started < budget_s or len(samples) < min_runs:
+        t = time.perf_counter()
         spec_run()
-        count += 1
-    return (time.perf_counter() - started) / count
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
 
 
 async def _tool_sizes(data_dir: str) -> dict[str, int]:
@@ -182,7 +186,8 @@ async def main() -> None:
         heavy[label] = validated
         rows.append([label, f"{seconds * 1e6:,.0f} µs", f"{validated * 1e6:,.0f} µs"])
     sections.append(
-        "## In-process cost per call\n\n" + _table(["input", "tool function", "input validation + tool function"], rows)
+        "## In-process cost per call (median of at least 7 runs)\n\n"
+        + _table(["input", "tool function", "input validation + tool function"], rows)
     )
 
     # tools/list size

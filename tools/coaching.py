@@ -143,15 +143,21 @@ def _lexicon() -> _Lexicon:
 # ---------------------------------------------------------------------------------------------- counting
 
 
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_NOT_LATIN_WORD = re.compile(r"[^a-z0-9'\u00c0-\u024f\- ]+")
+
+
 def is_backchannel(text: str, max_words: int | None = None, words: int | None = None) -> bool:
     """A turn that is only listening noises: at most `max_words` words, every one from the backchannel list."""
-    lexicon = _lexicon()
-    limit = max_words if max_words is not None else kb.get("call_targets", CallCoaching).backchannel_max_words
     count = words if words is not None else len(WORD.findall(text))
-    if not count or count > limit:
+    if not count:
         return False
+    limit = max_words if max_words is not None else kb.get("call_targets", CallCoaching).backchannel_max_words
+    if count > limit:
+        return False
+    lexicon = _lexicon()
     folded = normalise(text)
-    latin = re.sub(r"[^a-z0-9'\u00c0-\u024f\- ]+", " ", re.sub(r"[\u3400-\u9fff]", " ", folded))
+    latin = _NOT_LATIN_WORD.sub(" ", _CJK_CHAR.sub(" ", folded))
     latin_words = latin.split()
     # greedy: multi-word entries ('got it', 'mm-hmm') first
     i = 0
@@ -163,7 +169,7 @@ def is_backchannel(text: str, max_words: int | None = None, words: int | None = 
             i += 1
         else:
             return False
-    cjk = "".join(re.findall(r"[\u3400-\u9fff]", folded))
+    cjk = "".join(_CJK_CHAR.findall(folded))
     while cjk:
         entry = next((e for e in lexicon.backchannel_zh if cjk.startswith(e)), None)
         if entry is None:
@@ -233,12 +239,13 @@ def monologues(speeches: list[_Speech]) -> list[_Monologue]:
     runs: list[_Monologue] = []
     current: _Monologue | None = None
     pending: list[_Speech] = []  # backchannels heard since the current run's last speech
+    texts: list[str] = []  # the current run's speech texts
     position = {id(speech): i for i, speech in enumerate(speeches)}
     for i, speech in enumerate(speeches):
         if current is not None and speech.speaker == current.speaker:
             current.words += speech.words
             current.end = speech.end if speech.end is not None else current.end
-            current.text = f"{current.text} {speech.text}"
+            texts.append(speech.text)  # joined once when the run ends (a long run would copy its text each time)
             current.speeches.extend([*(position[id(p)] for p in pending), i])
             pending = []
             continue
@@ -246,6 +253,7 @@ def monologues(speeches: list[_Speech]) -> list[_Monologue]:
             pending.append(speech)
             continue
         if current is not None:
+            current.text = " ".join(texts)
             runs.append(current)
         # backchannels of the new speaker just before their run start it
         lead: list[_Speech] = []
@@ -274,8 +282,10 @@ def monologues(speeches: list[_Speech]) -> list[_Monologue]:
             " ".join([*(s.text for s in lead), speech.text]),
             [*(position[id(s)] for s in lead), i],
         )
+        texts = [current.text]
         pending = []
     if current is not None:
+        current.text = " ".join(texts)
         runs.append(current)
     for earlier in pending:
         runs.append(
@@ -987,15 +997,19 @@ def timeline(
     segment_of: dict[int, int] = {}
     for first in range(0, len(speeches), per):
         group = speeches[first : first + per]
-        by_speaker: Counter[str] = Counter()
-        for speech in group:
-            by_speaker[speech.speaker] += speech.words
+        if per == 1:  # a call short enough for one segment per turn: the turn's speaker
+            main = group[0].speaker
+        else:
+            by_speaker: Counter[str] = Counter()
+            for speech in group:
+                by_speaker[speech.speaker] += speech.words
+            main = max(group, key=lambda s: by_speaker[s.speaker]).speaker
         for offset in range(len(group)):
             segment_of[first + offset] = len(segments)
         ends = [s.end for s in group if s.end is not None]
         segments.append(
             TalkSegment(
-                speaker=index[max(group, key=lambda s: by_speaker[s.speaker]).speaker],
+                speaker=index[main],
                 start=None if group[0].start is None else round(group[0].start, 1),
                 end=round(max(ends), 1) if ends else None,
                 words=sum(s.words for s in group),

@@ -17,7 +17,7 @@ from datetime import date
 
 from ..knowledge import get
 from ..schemas.common import Locale
-from ..schemas.deal import Deal
+from ..schemas.deal import Deal, RedFlag
 from ..schemas.forecast import (
     ForecastInput,
     ForecastResult,
@@ -30,7 +30,7 @@ from .forecast_rules import deal_conditions, forecast_category
 from .formatting import number
 from .periods import resolve_period, within
 from .pipeline_review import closed_on
-from .red_flags import red_flags
+from .red_flags import flag_codes
 
 _SCOPE_REASONS: dict[str, dict[Locale, str]] = {
     "won_in_period": {
@@ -123,8 +123,11 @@ def forecast(
     past_close: list[Deal] = []
     demoted: list[Deal] = []
     bottom = rules.demotion.ladder[-1]
+    trigger_severity, exempt = {rules.demotion.trigger_severity}, frozenset(rules.demotion.exempt_flags)
 
     rendered: dict[tuple[object, ...], str] = {}  # many deals share a reason (same close date, same stage)
+    assigned: dict[tuple[str, frozenset[str]], bool] = {}
+    categorised: dict[tuple[object, ...], tuple[ForecastCategoryCode, list[str]]] = {}
 
     def out_of_scope(deal: Deal, key: str, **values: object) -> None:
         cache_key = (key, *values.values())
@@ -156,9 +159,20 @@ def forecast(
             continue
         # A deal whose assigned category is already the bottom of the demotion ladder cannot drop further, so
         # its red flags cannot change the result: skip computing them (the costly part on a large pipeline).
-        can_drop = rules.assign(deal.stage, deal_conditions(deal)).category != bottom
-        flags = red_flags(deal, as_of, locale, messages=False) if can_drop else []  # the rule reads codes only
-        category, reasons = forecast_category(deal, as_of, flags, locale)
+        conditions = frozenset(deal_conditions(deal))
+        can_drop = assigned.get((deal.stage, conditions))
+        if can_drop is None:
+            can_drop = assigned[(deal.stage, conditions)] = rules.assign(deal.stage, conditions).category != bottom
+        # The rule reads only the codes of high-severity, non-exempt flags: evaluate those alone.
+        fired = flag_codes(deal, as_of, severities=trigger_severity, exclude=exempt) if can_drop else []
+        # forecast_category reads only the stage, the conditions and the flags' codes and severities of an open
+        # deal: deals alike in those share one evaluation (and one rendering of the reasons).
+        memo_key = (deal.stage, conditions, tuple(fired))
+        decided = categorised.get(memo_key)
+        if decided is None:
+            flags = [RedFlag(code=code, severity=severity, message="", fix="") for code, severity in fired]
+            decided = categorised[memo_key] = forecast_category(deal, as_of, flags, locale)
+        category, reasons = decided[0], list(decided[1])
         if len(reasons) > 1:
             demoted.append(deal)
         if deal.close_date < as_of:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Iterable, Iterator
+from functools import cache
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -31,37 +34,59 @@ def _is_code(annotation: Any) -> bool:
     return any(_is_code(arg) for arg in get_args(annotation)) if get_origin(annotation) in (Union, UnionType) else False
 
 
+@cache
+def _language_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of `model` that can carry the caller's language (worked out once per model class)."""
+    return frozenset(
+        name for name, info in model.model_fields.items() if name not in _NOT_LANGUAGE and not _is_code(info.annotation)
+    )
+
+
 def _strings(value: Any) -> Iterator[str]:
+    found: list[str] = []
+    _collect(value, found)
+    return iter(found)
+
+
+def _collect(value: Any, found: list[str]) -> None:
+    """Append the strings of `value` to `found` (a plain recursion: 10,000 deals are walked in milliseconds)."""
     if isinstance(value, str):
-        yield value
+        found.append(value)
     elif isinstance(value, BaseModel):
-        fields = type(value).model_fields
+        language = _language_fields(type(value))
+        fields = value.__dict__
         for name in value.model_fields_set:  # what the caller wrote, not defaults
-            if name in _NOT_LANGUAGE or _is_code(fields[name].annotation):
-                continue
-            yield from _strings(getattr(value, name))
+            if name in language:
+                _collect(fields[name], found)
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _strings(item)
+            _collect(item, found)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _strings(item)
+            _collect(item, found)
 
 
 MAX_SAMPLE_CHARS = 50_000
 """Characters of each string that are counted: enough to tell the language, and a 5 MB CSV costs no more."""
 
 
+_CJK = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002ebef\uf900-\ufaff]")  # the ranges of is_cjk
+_ASCII_LETTERS = string.ascii_letters.encode()
+
+
 def letter_counts(texts: Iterable[str]) -> tuple[int, int]:
-    """(CJK characters, other letters) over all texts (the first MAX_SAMPLE_CHARS of each)."""
-    cjk = other = 0
-    for text in texts:
-        for char in text[:MAX_SAMPLE_CHARS]:
-            if is_cjk(char):
-                cjk += 1
-            elif char.isalpha():
-                other += 1
-    return cjk, other
+    """(CJK characters, other letters) over all texts (the first MAX_SAMPLE_CHARS of each).
+
+    Counted over the samples joined (by a character that is neither), with C-level string operations: the
+    input of a 10,000-deal pipeline or a 15,000-word transcript is counted in a few milliseconds.
+    """
+    sample = "\n".join(text[:MAX_SAMPLE_CHARS] for text in texts)
+    if sample.isascii():  # no CJK; letters are A-Z and a-z
+        raw = sample.encode("ascii")
+        return 0, len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+    cjk_chars = "".join(_CJK.findall(sample))
+    letters = sum(map(str.isalpha, sample))
+    return len(cjk_chars), letters - sum(map(str.isalpha, cjk_chars))
 
 
 def detect_locale(value: Any, default: Locale = "en") -> Locale:

@@ -4,12 +4,23 @@ close_plan, review_pipeline and forecast. Each flag is evaluated from the deal a
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from ..knowledge import get
 from ..schemas.common import Locale
 from ..schemas.deal import Deal, RedFlag
-from ..schemas.knowledge.pipeline import MultithreadingRules, PipelineStages, RedFlagTable
+from ..schemas.knowledge.pipeline import (
+    CLOSED_STAGES,
+    MultithreadingRules,
+    PipelineStages,
+    RedFlagTable,
+    Severity,
+    Trigger,
+)
+from ..schemas.knowledge.pipeline import RedFlag as FlagRule
+from ..schemas.knowledge.vocab import STAGE_ORDER
 from .formatting import number
 
 
@@ -33,10 +44,45 @@ def deal_metrics(deal: Deal, as_of: date) -> dict[str, float]:
     return metrics
 
 
-def _present_fields(deal: Deal) -> set[str]:
+@dataclass(frozen=True)
+class _TableIndex:
+    """What the table asks of a deal, worked out once per loaded table (not per deal): for each stage, the
+    flags (and of each, the triggers) that can fire there, and the Deal fields the triggers test for presence.
+    Evaluation is still `Trigger.fires`: this only skips rules whose stage list already excludes the deal.
+    """
+
+    by_stage: dict[str, list[tuple[FlagRule, list[Trigger], Severity]]]
+    tested_fields: tuple[str, ...]
+
+
+_INDEX: tuple[RedFlagTable, _TableIndex] | None = None
+
+
+def _index(table: RedFlagTable) -> _TableIndex:
+    global _INDEX
+    if _INDEX is not None and _INDEX[0] is table:
+        return _INDEX[1]
+    by_stage: dict[str, list[tuple[FlagRule, list[Trigger], Severity]]] = {}
+    for stage in STAGE_ORDER:
+        rules = []
+        for flag in table.flags:
+            if flag.open_deals_only and stage in CLOSED_STAGES:
+                continue
+            triggers = [t for t in flag.triggers if not t.stages or stage in t.stages]
+            if triggers:
+                rules.append((flag, triggers, flag.severity_at(stage)))
+        by_stage[stage] = rules
+    tested = {f for flag in table.flags for t in flag.triggers for f in (*t.missing, *t.present)}
+    index = _TableIndex(by_stage, tuple(sorted(tested)))
+    _INDEX = (table, index)
+    return index
+
+
+def _present_fields(deal: Deal, fields: Iterable[str] | None = None) -> set[str]:
+    """The non-empty fields of `deal` among `fields` (default: all of its fields)."""
     present = set()
-    for field in type(deal).model_fields:
-        value = getattr(deal, field)
+    for field in type(deal).model_fields if fields is None else fields:
+        value = getattr(deal, field, None)
         if value is None or value == "" or value == [] or value == {}:
             continue
         if isinstance(value, str) and not value.strip():
@@ -45,25 +91,45 @@ def _present_fields(deal: Deal) -> set[str]:
     return present
 
 
+def _fired(
+    deal: Deal, as_of: date, severities: Collection[str] | None, exclude: Collection[str]
+) -> tuple[list[tuple[FlagRule, Severity]], dict[str, float]]:
+    """The table's flags that fire for `deal` on `as_of` (in the table's order) with their severity at the
+    deal's stage, and the metrics they were judged on."""
+    index = _index(get("red_flags", RedFlagTable))
+    metrics = deal_metrics(deal, as_of)
+    present = _present_fields(deal, index.tested_fields)
+    true_flags = {name for name in ("verbal_agreement", "contract_signed") if getattr(deal, name)}
+    fired: list[tuple[FlagRule, Severity]] = []
+    for flag, triggers, severity in index.by_stage[deal.stage]:  # the table's order, for the deal's stage
+        if (severities is not None and severity not in severities) or flag.code in exclude:
+            continue
+        if any(t.fires(deal.stage, present, true_flags, metrics) for t in triggers):
+            fired.append((flag, severity))
+    return fired, metrics
+
+
+def flag_codes(
+    deal: Deal, as_of: date, *, severities: Collection[str] | None = None, exclude: Collection[str] = ()
+) -> list[tuple[str, Severity]]:
+    """(code, severity) of each flag `red_flags` would return, without building them: for callers that read
+    only codes over a large pipeline (the forecast of 10,000 deals). `severities` / `exclude` narrow it to the
+    flags with those severities at the deal's stage / not those codes (the others are not evaluated)."""
+    return [(flag.code, severity) for flag, severity in _fired(deal, as_of, severities, exclude)[0]]
+
+
 def red_flags(deal: Deal, as_of: date, locale: Locale, *, messages: bool = True) -> list[RedFlag]:
     """Every flag of the table that fires for `deal` on `as_of`, in the table's order.
 
-    `messages=False` leaves `message` and `fix` empty: for callers that only use codes and severities over a
-    large pipeline (the forecast of 10,000 deals), where rendering the texts is most of the cost.
+    `messages=False` leaves `message` and `fix` empty (codes and severities only).
     """
-    table = get("red_flags", RedFlagTable)
+    fired, metrics = _fired(deal, as_of, None, ())
+    if not messages:
+        return [RedFlag(code=flag.code, severity=severity, message="", fix="") for flag, severity in fired]
     stages = get("stages", PipelineStages)
-    metrics = deal_metrics(deal, as_of)
-    present = _present_fields(deal)
-    true_flags = {name for name in ("verbal_agreement", "contract_signed") if getattr(deal, name)}
     minimum = get("multithreading", MultithreadingRules).minimum_for(deal.value)
     found: list[RedFlag] = []
-    for flag in table.flags:
-        if not flag.fires(deal.stage, present, true_flags, metrics):
-            continue
-        if not messages:
-            found.append(RedFlag(code=flag.code, severity=flag.severity_at(deal.stage), message="", fix=""))
-            continue
+    for flag, severity in fired:
         day_metric = next((t for t in flag.thresholds() if t.unit == "days"), None)
         contact_floor = next((t for t in flag.thresholds() if t.metric == "engaged_contacts"), None)
         days = metrics.get(day_metric.metric) if day_metric else metrics.get("days_in_stage")
@@ -83,7 +149,7 @@ def red_flags(deal: Deal, as_of: date, locale: Locale, *, messages: bool = True)
         found.append(
             RedFlag(
                 code=flag.code,
-                severity=flag.severity_at(deal.stage),
+                severity=severity,
                 message=flag.message.render(locale, values),
                 fix=flag.fix.get(locale),
             )

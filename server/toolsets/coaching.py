@@ -8,11 +8,13 @@ from ...schemas.coaching import CoachCallInput, CoachCallResult
 from ...schemas.objections import HandleObjectionInput, HandleObjectionResult
 from ...tools.coaching import coach_call, coach_call_markdown
 from ...tools.objections import handle_objection, handle_objection_markdown
+from ..boundary import gc_paused
 from ..registry import CallEnv, ToolSpec
 
 
 def _coach(inp: CoachCallInput, env: CallEnv) -> CoachCallResult:
-    return coach_call(inp, env.locale)
+    with gc_paused():  # a long call builds ~10,000 short-lived turn objects at once: see gc_paused
+        return coach_call(inp, env.locale)
 
 
 def _objection(inp: HandleObjectionInput, env: CallEnv) -> HandleObjectionResult:

@@ -29,6 +29,7 @@ from ...tools.forecast import forecast, forecast_markdown, snapshot_of
 from ...tools.formatting import number
 from ...tools.pipeline_review import review_markdown, review_pipeline
 from ...tools.win_loss import analyze_win_loss, win_loss_markdown
+from ..boundary import gc_paused
 from ..registry import CallEnv, ToolSpec
 from ..services import Services
 
@@ -182,7 +183,8 @@ def import_markdown(result: ImportDealsResult) -> str:
 
 def run_review(inp: ReviewPipelineInput, env: CallEnv) -> ReviewPipelineResult:
     if inp.deals is not None:
-        return review_pipeline(inp, inp.deals, env.today, env.locale)
+        with gc_paused():  # up to 10,000 deals: see gc_paused
+            return review_pipeline(inp, inp.deals, env.today, env.locale)
     services = services_of(env)
     with store_errors("store"):
         deals = services.store.all_deals(inp.owner)
@@ -195,7 +197,8 @@ def run_review(inp: ReviewPipelineInput, env: CallEnv) -> ReviewPipelineResult:
 
 def _forecast(inp: ForecastInput, env: CallEnv) -> ForecastResult:
     if inp.deals is not None:
-        return forecast(inp, inp.deals, env.today, env.locale)
+        with gc_paused():
+            return forecast(inp, inp.deals, env.today, env.locale)
     services = services_of(env)
     with store_errors("store"):
         deals = services.store.all_deals(inp.owner)
