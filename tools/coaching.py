@@ -52,7 +52,7 @@ from ..schemas.coaching import (
 from ..schemas.common import Locale
 from ..schemas.knowledge.base import Terms
 from ..schemas.knowledge.closing import BuyingSignals
-from ..schemas.knowledge.coaching import CallCoaching, CallTargets, ScoreRuleCode
+from ..schemas.knowledge.coaching import SCORE_RULES, CallCoaching, CallTargets, ScoreRuleCode
 from ..schemas.knowledge.discovery import SpinMethod
 from ..schemas.knowledge.objections import ObjectionLibrary
 from ..schemas.knowledge.prospecting import EmailTemplates
@@ -683,7 +683,7 @@ def _coaching(
         "pain_depth": f"“{facts.pain_quote}”" if facts.pain_quote else f"{facts.pain_questions}",
         "filler_words": f"{facts.filler_rate:.1f} / 100 ({top})",
     }
-    ranked = sorted(lines, key=lambda line: (-line.points / line.max_points, SCORE_ORDER.index(line.rule)))
+    ranked = sorted(lines, key=lambda line: (-line.points / line.max_points, SCORE_RULES.index(line.rule)))
     strengths, improvements = [], []
     for line in ranked[:3]:
         full = line.points >= line.max_points
@@ -705,16 +705,6 @@ def _coaching(
             text = template[locale].format(**fmt)
         improvements.append(Coaching(rule=line.rule, text=text, evidence=evidence[line.rule]))
     return strengths, improvements
-
-
-SCORE_ORDER: tuple[ScoreRuleCode, ...] = (
-    "talk_ratio",
-    "questions",
-    "monologue",
-    "next_step",
-    "pain_depth",
-    "filler_words",
-)
 
 
 # --------------------------------------------------------------------------------------------------- tool
