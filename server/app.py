@@ -30,6 +30,7 @@ from . import views
 from .boundary import InvalidArguments, resolve_locale, resolve_today, validate_arguments
 from .registry import CallEnv, Published, ToolSpec, publish, published_for, toolset_specs
 from .settings import Settings
+from .stdio import loop_stdio_server
 
 log = logging.getLogger("sales_playbook")
 
@@ -95,6 +96,13 @@ class PlaybookServer(MCPServer[Any]):
                 self._specs.setdefault(loaded.name, loaded)
             spec = self._specs[name]
         return spec
+
+    async def run_stdio_async(self) -> None:
+        """Serve stdio on event-loop pipes (server/stdio.py) rather than the SDK's thread-per-line streams."""
+        async with loop_stdio_server() as (read_stream, write_stream):
+            await self._lowlevel_server.run(
+                read_stream, write_stream, self._lowlevel_server.create_initialization_options()
+            )
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
