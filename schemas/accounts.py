@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from .common import MAX_SHORT_TEXT, Money, Name, ShortText, ToolInput, ToolOutput
 from .icp import IcpIn
@@ -59,7 +59,14 @@ class Account(_Strict):
 
 class AccountsInput(ToolInput):
     accounts: Annotated[list[Account], Field(min_length=1, max_length=MAX_ACCOUNTS)]
-    icp: IcpIn | None = Field(default=None, description="An ICP as from generate_icp; default the playbook's.")
+    # Published as a plain object: the caller passes generate_icp's result through, and that tool's output schema
+    # already lists its fields. It is still validated field by field as IcpIn.
+    icp: Annotated[
+        IcpIn | None,
+        WithJsonSchema(
+            {"type": ["object", "null"], "description": "An ICP as from generate_icp; default the playbook's."}
+        ),
+    ] = None
 
 
 class BantResult(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from .closing import MapItem
 from .common import DatedInput, Money, Name, ShortText, ToolOutput
@@ -44,7 +44,11 @@ class ProposalInput(DatedInput):
     solution_points: Annotated[
         list[Point], Field(min_length=1, max_length=MAX_POINTS, description="How we meet each criterion, in order.")
     ]
-    roi: ProposalRoi | None = None
+    # Published as a plain object (calculate_roi's output schema lists the fields); validated as ProposalRoi.
+    roi: Annotated[
+        ProposalRoi | None,
+        WithJsonSchema({"type": ["object", "null"], "description": "A calculate_roi result, passed as is."}),
+    ] = None
     price: Money
     currency: Currency = "USD"
     target_go_live: date | None = None

@@ -9,6 +9,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,7 @@ from ..tools.errors import PlaybookInputError
 from . import views
 from .boundary import InvalidArguments, resolve_locale, resolve_today, validate_arguments
 from .registry import CallEnv, Published, ToolSpec, publish, published_for, toolset_specs
+from .schema_size import share_shapes
 from .settings import Settings
 from .stdio import loop_stdio_server
 
@@ -40,7 +42,7 @@ INSTRUCTIONS = (
     "Playbook sections are readable as playbook:// resources. "
     "Every tool takes `locale` (en/zh; omitted = zh when most letters of the input are CJK, else en); dated tools "
     "take `as_of` (the day rules are evaluated on, default today). Text fields hold up to 500 characters and "
-    "amounts up to 1e13 unless a schema says otherwise."
+    "amounts up to 1e13 unless a schema says otherwise; unknown fields are rejected."
 )
 
 # The validated input of the tool call being served (set by `PlaybookServer.call_tool`).
@@ -71,6 +73,8 @@ class PlaybookServer(MCPServer[Any]):
         self._specs: dict[str, ToolSpec[Any, Any]] = {s.name: s for s in specs if isinstance(s, ToolSpec)}
         published = [s if isinstance(s, Published) else publish(s) for s in specs]
         published, view_extensions = views.attach(published)  # MCP Apps views (server/views)
+        shared = share_shapes({tool.name: tool.input_schema for tool in published})  # each shape in full once
+        published = [replace(tool, input_schema=shared[tool.name]) for tool in published]
         self._toolsets = {tool.name: tool.toolset for tool in published}
         super().__init__(
             name="sales-playbook",

@@ -9,8 +9,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from sales_playbook.server.app import PlaybookServer
-from sales_playbook.server.schema_size import lean_input_schema, lean_output_schema
+from sales_playbook.server.app import PlaybookServer, build_server
+from sales_playbook.server.schema_size import lean_input_schema, lean_output_schema, share_shapes
+from sales_playbook.server.settings import Settings
 
 from .conftest import connect
 
@@ -42,7 +43,16 @@ async def test_structured_content_validates_against_the_published_output_schema(
         ),
         (
             {"anyOf": [{"enum": ["en", "zh"], "type": "string"}, {"type": "null"}]},
-            {"enum": ["en", "zh", None], "type": ["string", "null"]},
+            {"enum": ["en", "zh", None]},
+        ),
+        ({"type": "string", "enum": ["a", "b"], "default": "a"}, {"enum": ["a", "b"], "default": "a"}),
+        (
+            {"type": "object", "additionalProperties": False, "properties": {"a": {"type": "integer"}}},
+            {"type": "object", "properties": {"a": {"type": "integer"}}},
+        ),
+        (
+            {"type": "object", "additionalProperties": {"type": "integer"}},
+            {"type": "object", "additionalProperties": {"type": "integer"}},
         ),
         (
             {"anyOf": [{"$ref": "#/$defs/X"}, {"type": "null"}], "default": None},
@@ -79,6 +89,58 @@ def test_lean_output_schema_keeps_top_level_types_and_summarises_nesting() -> No
             "items": {"type": "array", "description": "Why."},
             "tags": {"type": "array", "items": {"type": "string"}},
             "best": {"anyOf": [{"type": "object"}, {"type": "null"}]},
-            "locale": {"type": "string", "enum": ["en", "zh"]},
+            "locale": {"enum": ["en", "zh"]},
         },
     }
+
+
+def _defs(tool: Any) -> dict[str, Any]:
+    defs: dict[str, Any] = tool.input_schema.get("$defs", {})
+    return defs
+
+
+async def test_the_deal_shape_is_shown_in_full_once_and_referred_to_elsewhere(server: PlaybookServer) -> None:
+    async with connect(server) as client:
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    full = _defs(tools["qualify_deal"])["Deal"]
+    assert {"stage", "contacts", "meddpicc"} <= set(full["properties"]) and "Contact" in _defs(tools["qualify_deal"])
+    for name in ("close_plan", "review_pipeline", "forecast", "prep_discovery"):
+        summary = _defs(tools[name])["Deal"]
+        assert summary == {
+            "type": "object",
+            "description": "Same fields as `deal` in qualify_deal.",
+            "required": ["company"],
+        }, name
+        assert "Contact" not in _defs(tools[name]), name  # only the full shape used it
+    saved = _defs(tools["save_deal"])["DealIn"]
+    assert set(saved["properties"]) == {"version"}
+    assert saved["description"].endswith("Same fields as `deal` in qualify_deal, plus these.")
+    closed = _defs(tools["analyze_win_loss"])["ClosedDeal"]
+    assert {"won_because", "lost_because", "process_score"} <= set(closed["properties"])
+    assert "stage" not in closed["properties"]
+
+
+async def test_without_qualify_deal_the_next_served_tool_holds_the_full_deal(tmp_path: Path) -> None:
+    server = build_server(Settings(toolsets=("pipeline",), data_dir=tmp_path))
+    async with connect(server) as client:
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    assert "stage" in _defs(tools["review_pipeline"])["Deal"]["properties"]
+    assert _defs(tools["forecast"])["Deal"]["description"] == "Same fields as `deals[]` in review_pipeline."
+
+
+async def test_every_realistic_input_validates_against_the_published_input_schema(server: PlaybookServer) -> None:
+    """Leaning and sharing only widen: what the server accepts, the published schema allows."""
+    async with connect(server) as client:
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    for name, args in [*REALISTIC.items(), *SETUP]:
+        jsonschema.validate(args, tools[name].input_schema)
+
+
+def test_a_variant_that_changes_a_shared_field_keeps_its_full_schema() -> None:
+    deal = {"type": "object", "properties": {"company": {"type": "string"}, "value": {"type": "number"}}}
+    variant = {"type": "object", "properties": {"company": {"type": "string"}, "value": {"type": "integer"}}}
+    schemas = {
+        "qualify_deal": {"type": "object", "properties": {"deal": {"$ref": "#/$defs/Deal"}}, "$defs": {"Deal": deal}},
+        "other": {"type": "object", "properties": {"deal": {"$ref": "#/$defs/Deal"}}, "$defs": {"Deal": variant}},
+    }
+    assert share_shapes(schemas) == schemas
