@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Literal
 
 from ..knowledge import get
 from ..schemas.closing import (
@@ -48,7 +49,7 @@ from ..schemas.knowledge.pipeline import MultithreadingRules, StallCheck, StallC
 from ..schemas.knowledge.qualification import MeddpiccRubric
 from ..schemas.qualify import QualifyResult
 from .errors import PlaybookInputError
-from .evidence import find_cues, terms
+from .evidence import Passage, find_cues, terms
 from .formatting import money, number
 from .mutual_action_plan import build_plan
 from .qualify import qualify
@@ -140,11 +141,20 @@ def fill(
 # ----------------------------------------------------------------------------------------- buying signals
 
 
-def buying_signals_seen(deal: Deal, inp: ClosePlanInput, locale: Locale) -> tuple[list[SignalSeen], list[str]]:
+TextSource = Literal["notes", "activity"]
+
+
+def _texts(deal: Deal, inp: ClosePlanInput) -> list[tuple[TextSource, Passage]]:
+    """The deal's notes and the logged activities, each cut once for all the cue look-ups."""
+    texts: list[tuple[TextSource, Passage]] = [("notes", Passage(deal.notes))]
+    texts.extend(("activity", Passage(activity.summary)) for activity in inp.activities)
+    return texts
+
+
+def buying_signals_seen(texts: list[tuple[TextSource, Passage]], locale: Locale) -> tuple[list[SignalSeen], list[str]]:
     """Signals found in notes and activities (one per signal, first occurrence), and not-signals as warnings."""
     book = get("buying_signals", BuyingSignals)
     negations = terms(get("meddpicc", MeddpiccRubric).negation_cues)
-    texts = [("notes", deal.notes)] + [("activity", activity.summary) for activity in inp.activities]
     seen: list[SignalSeen] = []
     for signal in book.signals:
         for source, text in texts:
@@ -376,18 +386,18 @@ def urgency_options(inp: ClosePlanInput, as_of: date, values: Mapping[str, str],
 # ----------------------------------------------------------------------------------------- stall checklist
 
 
-def _cue_hits(check: StallCheck, which: str, deal: Deal, inp: ClosePlanInput, negations: tuple[str, ...]) -> list[str]:
+def _cue_hits(check: StallCheck, which: str, texts: list[Passage], negations: tuple[str, ...]) -> list[str]:
     cues = check.pass_cues if which == "pass" else check.fail_cues
     if cues is None:
         return []
-    texts = [deal.notes, *(a.summary for a in inp.activities)]
     return [clause for text in texts for _phrase, clause in find_cues(text, terms(cues), negations)]
 
 
 def stall_checklist(
-    inp: ClosePlanInput, q: QualifyResult, flags: list[RedFlag], as_of: date, locale: Locale
+    inp: ClosePlanInput, texts: list[Passage], q: QualifyResult, flags: list[RedFlag], as_of: date, locale: Locale
 ) -> list[StallCheckOut]:
-    """The eight checks, each pass or fail with the evidence used and the action when it fails."""
+    """The eight checks, each pass or fail with the evidence used and the action when it fails; `texts` are the
+    notes and activities."""
     deal = inp.deal
     t = _T[locale]
     book = get("stall_checklist", StallChecklist)
@@ -398,8 +408,8 @@ def stall_checklist(
     champions = [c for c in engaged if c.role == "champion"]
     out: list[StallCheckOut] = []
     for check in sorted(book.checks, key=lambda c: c.order):
-        passes = _cue_hits(check, "pass", deal, inp, negations)
-        fails = _cue_hits(check, "fail", deal, inp, negations)
+        passes = _cue_hits(check, "pass", texts, negations)
+        fails = _cue_hits(check, "fail", texts, negations)
         evidence: list[str] = []
         ok: bool
         if check.code == "champion":
@@ -532,7 +542,8 @@ def close_plan(inp: ClosePlanInput, as_of: date, locale: Locale) -> ClosePlanRes
     t = _T[locale]
     q = qualify(deal, "meddpicc", as_of, locale)
     flags = q.red_flags
-    signals, warnings = buying_signals_seen(deal, inp, locale)
+    texts = _texts(deal, inp)
+    signals, warnings = buying_signals_seen(texts, locale)
     scores = {e.key: e.score for e in q.elements}
     facts = closing_facts(inp, scores, len(signals))
     book = get("closing_techniques", ClosingTechniques)
@@ -582,7 +593,7 @@ def close_plan(inp: ClosePlanInput, as_of: date, locale: Locale) -> ClosePlanRes
         discount=discount,
         negotiation_rules=negotiation_rules(values, locale),
         mutual_action_plan=plan,
-        stall_checklist=stall_checklist(inp, q, flags, as_of, locale),
+        stall_checklist=stall_checklist(inp, [text for _source, text in texts], q, flags, as_of, locale),
         stalled=stalled,
         urgency_options=urgency_options(inp, as_of, values, locale),
         red_flags=flags,

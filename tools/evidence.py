@@ -121,11 +121,105 @@ def _bounded(term: str) -> re.Pattern[str]:
     return re.compile(prefix + body + suffix, re.IGNORECASE)
 
 
+# Characters outside ASCII that a case-insensitive ASCII letter or digit also matches (the Kelvin sign K, the
+# long s ſ, the dotted İ and dotless ı...): text without them compares with ASCII cues by lower-casing.
+_ASCII_LOOKALIKE = re.compile(r"(?!(?-i:[\x00-\x7f]))[a-z0-9]", re.IGNORECASE)
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """A clause prepared for many cue look-ups: its lower-case ASCII words, when that comparison is exact."""
+
+    text: str
+    tokens: frozenset[str] | None
+    """None when the text holds an ASCII look-alike: every cue is then searched for with its pattern."""
+
+    @classmethod
+    def of(cls, text: str) -> _Probe:
+        if not text.isascii() and _ASCII_LOOKALIKE.search(text):
+            return cls(text, None)
+        return cls(text, frozenset(_TOKEN.findall(text.lower())))
+
+
+@dataclass(frozen=True)
+class _CueSet:
+    """Cue phrases, longest first, with each ASCII phrase filed under its longest word.
+
+    An ASCII phrase's pattern only matches where each of its words (runs of letters and digits) stands whole in
+    the text, both ends sitting on a space, a punctuation mark or the phrase's word boundary; so only the
+    phrases filed under a word of the text are searched for. A phrase with a character that has no case
+    (Chinese) only matches where its words appear exactly as written.
+    """
+
+    terms: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    by_token: dict[str, tuple[int, ...]]
+    words: tuple[frozenset[str], ...]
+    """Per ASCII phrase, its words; empty for the other phrases."""
+    others: tuple[int, ...]
+    """The phrases not filed under a word that an ASCII text can match: tried on every text."""
+    foreign: tuple[int, ...]
+    """The phrases with a character outside ASCII that has no case: tried on texts that are not pure ASCII."""
+    literal: tuple[tuple[str, ...] | None, ...]
+    """Per phrase whose characters have no case: the space-separated pieces it must contain; else None."""
+
+    @classmethod
+    def of(cls, terms: tuple[str, ...]) -> _CueSet:
+        by_token: dict[str, list[int]] = {}
+        words: list[frozenset[str]] = []
+        literal: list[tuple[str, ...] | None] = []
+        others: list[int] = []
+        foreign: list[int] = []
+        for index, term in enumerate(terms):
+            tokens = _TOKEN.findall(term.lower()) if term.isascii() else []
+            words.append(frozenset(tokens))
+            caseless = [char == char.lower() == char.upper() for char in term]
+            literal.append(tuple(term.split(" ")) if all(caseless) else None)
+            if tokens:
+                by_token.setdefault(max(tokens, key=len), []).append(index)
+            elif any(has_no_case and not char.isascii() for char, has_no_case in zip(term, caseless, strict=True)):
+                foreign.append(index)
+            else:
+                others.append(index)
+        return cls(
+            terms,
+            tuple(_bounded(term) for term in terms),
+            {token: tuple(indices) for token, indices in by_token.items()},
+            tuple(words),
+            tuple(others),
+            tuple(foreign),
+            tuple(literal),
+        )
+
+    def first(self, probe: _Probe, start: int = 0) -> tuple[int, re.Match[str]] | None:
+        """The first phrase (in the set's order, from `start`) found in the text: its index and match."""
+        if probe.tokens is None:
+            candidates: Iterable[int] = range(start, len(self.terms))
+        else:
+            tokens = probe.tokens
+            filed = self.by_token.keys() & tokens
+            found = [i for token in filed for i in self.by_token[token] if self.words[i] <= tokens]
+            found += self.others
+            if not probe.text.isascii():
+                found += self.foreign
+            if not found:
+                return None
+            candidates = sorted(i for i in found if i >= start)
+        for index in candidates:
+            pieces = self.literal[index]
+            if pieces is not None and not all(piece in probe.text for piece in pieces):
+                continue
+            match = self.patterns[index].search(probe.text)
+            if match is not None:
+                return index, match
+        return None
+
+
 @cache
-def _patterns(terms: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _patterns(terms: tuple[str, ...]) -> _CueSet:
     # Longest first, so the more specific phrase is the one quoted.
-    ordered = sorted(set(terms), key=lambda t: (-len(t), t))
-    return tuple((term, _bounded(term)) for term in ordered)
+    return _CueSet.of(tuple(sorted(set(terms), key=lambda t: (-len(t), t))))
 
 
 def terms(cues: Terms) -> tuple[str, ...]:
@@ -162,9 +256,17 @@ def _mask(clause: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+_IDIOMS = _CueSet.of((*NOT_NEGATIONS_EN, *NOT_NEGATIONS_ZH))
+_HEDGES = _patterns((*HEDGES_EN, *HEDGES_ZH))
+
+
 def _without_idioms(text: str) -> str:
-    for idiom in (*NOT_NEGATIONS_EN, *NOT_NEGATIONS_ZH):
-        text = _bounded(idiom).sub(" ", text)
+    """Each idiom in turn blanked out of the text."""
+    start = 0
+    while (hit := _IDIOMS.first(_Probe.of(text), start)) is not None:
+        index, _match = hit
+        text = _IDIOMS.patterns[index].sub(" ", text)
+        start = index + 1
     return text
 
 
@@ -185,10 +287,10 @@ def is_negated_or_hedged(
     text = _without_idioms(_mask(clause, mask))
     if _CONTRACTED_NEGATION.search(text):
         return True
-    for _term, pattern in _patterns(tuple(negations)):
-        if pattern.search(text):
-            return True
-    return statements_only and any(pattern.search(text) for _term, pattern in _patterns((*HEDGES_EN, *HEDGES_ZH)))
+    probe = _Probe.of(text)
+    if _patterns(tuple(negations)).first(probe) is not None:
+        return True
+    return statements_only and _HEDGES.first(probe) is not None
 
 
 def _quote(clause: str) -> str:
@@ -196,8 +298,28 @@ def _quote(clause: str) -> str:
     return clause if len(clause) <= MAX_QUOTE else clause[: MAX_QUOTE - 1] + "…"
 
 
+class Passage:
+    """A text cut once into clauses (and sentences), each prepared for cue look-ups: the same notes are searched
+    for many cue lists."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._clauses: list[_Probe] | None = None
+        self._sentences: list[_Probe] | None = None
+
+    def clauses(self) -> list[_Probe]:
+        if self._clauses is None:
+            self._clauses = [_Probe.of(clause) for clause in clauses(self.text)]
+        return self._clauses
+
+    def sentences(self) -> list[_Probe]:
+        if self._sentences is None:
+            self._sentences = [_Probe.of(sentence) for sentence in sentences(self.text)]
+        return self._sentences
+
+
 def find_cues(
-    text: str,
+    text: str | Passage,
     phrases: Sequence[str],
     negations: Sequence[str],
     *,
@@ -209,15 +331,16 @@ def find_cues(
     One hit per clause (the longest phrase); the order is the order of the text. `whole_sentences` judges whole
     sentences instead of clauses (for long cue phrases that contain a comma).
     """
+    passage = text if isinstance(text, Passage) else Passage(text)
+    cues = _patterns(tuple(phrases))
     found: list[tuple[str, str]] = []
-    for clause in sentences(text) if whole_sentences else clauses(text):
-        for term, pattern in _patterns(tuple(phrases)):
-            match = pattern.search(clause)
-            if match is None:
-                continue
-            if not is_negated_or_hedged(clause, negations, [match.span()], statements_only=statements_only):
-                found.append((term, _quote(clause)))
-            break
+    for probe in passage.sentences() if whole_sentences else passage.clauses():
+        hit = cues.first(probe)
+        if hit is None:
+            continue
+        index, match = hit
+        if not is_negated_or_hedged(probe.text, negations, [match.span()], statements_only=statements_only):
+            found.append((cues.terms[index], _quote(probe.text)))
     return found
 
 
@@ -237,8 +360,10 @@ def infer_element(
     deal: Deal,
     given: ElementScore | None,
     locale: str,
+    notes: Passage | None = None,
 ) -> list[Evidence]:
-    """All evidence for one element of `deal` (empty when there is none)."""
+    """All evidence for one element of `deal` (empty when there is none); `notes` is the deal's notes, cut once
+    for all the elements."""
     negation_terms = terms(negations)
     found: list[Evidence] = []
     if given is not None and given.evidence:
@@ -252,6 +377,6 @@ def infer_element(
     if key == "competition" and deal.competitors:
         label = "竞争对手" if locale == "zh" else "competitors"
         found.append(Evidence(key, "deal_field", "competitors", f"{label}: {', '.join(deal.competitors)}"))
-    for phrase, clause in find_cues(deal.notes, terms(cues.phrases), negation_terms):
+    for phrase, clause in find_cues(deal.notes if notes is None else notes, terms(cues.phrases), negation_terms):
         found.append(Evidence(key, "notes", phrase, clause))
     return found

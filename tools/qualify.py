@@ -30,7 +30,7 @@ from ..schemas.knowledge.qualification import (
     RatioBand,
 )
 from ..schemas.qualify import ElementResult, NextAction, QualifyInput, QualifyResult
-from .evidence import Evidence, infer_element
+from .evidence import Evidence, Passage, infer_element
 from .forecast_rules import forecast_category
 from .formatting import number
 from .red_flags import red_flags
@@ -68,7 +68,7 @@ def _given(deal: Deal, framework: Framework) -> dict[str, ElementScore]:
 
 
 def score_element(
-    framework: Framework, element: QualificationElement, deal: Deal, locale: Locale
+    framework: Framework, element: QualificationElement, deal: Deal, locale: Locale, notes: Passage | None = None
 ) -> tuple[ElementResult, list[Evidence]]:
     """One element: the given score, else inferred evidence (capped at 2), else 1."""
     scoring = rubric(framework).scoring
@@ -80,7 +80,7 @@ def score_element(
         quotes = [given.evidence] if given.evidence else []
     else:
         cues, negations = _cues(framework, element)
-        evidence = infer_element(element.key, cues, negations, deal, given, locale)
+        evidence = infer_element(element.key, cues, negations, deal, given, locale, notes)
         if evidence:
             score, source = scoring.max_inferred_score, "inferred"
         else:
@@ -127,7 +127,8 @@ def next_actions(
 def qualify(deal: Deal, framework: Framework, as_of: date, locale: Locale) -> QualifyResult:
     """Score `deal` with `framework` on `as_of` (the pure core of `qualify_deal`)."""
     book = rubric(framework)
-    elements = [score_element(framework, element, deal, locale)[0] for element in book.elements]
+    notes = Passage(deal.notes)
+    elements = [score_element(framework, element, deal, locale, notes)[0] for element in book.elements]
     total = sum(e.score for e in elements)
     chosen = band(framework, total)
     flags = red_flags(deal, as_of, locale)
