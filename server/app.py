@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
@@ -22,6 +23,7 @@ from mcp.server.mcpserver.resources import FileResource, TextResource
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
+from mcp.types import Tool as MCPTool
 
 from .. import __version__
 from .. import knowledge as kb
@@ -76,6 +78,9 @@ class PlaybookServer(MCPServer[Any]):
         shared = share_shapes({tool.name: tool.input_schema for tool in published})  # each shape in full once
         published = [replace(tool, input_schema=shared[tool.name]) for tool in published]
         self._toolsets = {tool.name: tool.toolset for tool in published}
+        self._warm_up_lock = threading.Lock()
+        self._warm_up_started = False
+        self.warmed = threading.Event()
         super().__init__(
             name="sales-playbook",
             title="Sales Playbook",
@@ -86,6 +91,33 @@ class PlaybookServer(MCPServer[Any]):
             extensions=view_extensions,
             **auth,  # team server (server/http.py): token_verifier=..., auth=AuthSettings(...)
         )
+
+    async def list_tools(self) -> list[MCPTool]:
+        """The tool list; the first listing also starts the warm-up (the host is about to offer our tools)."""
+        self.start_warm_up()
+        return await super().list_tools()
+
+    def start_warm_up(self) -> None:
+        """Import the served toolsets and parse the knowledge base in a background thread, once.
+
+        Both are left out of start-up (see tests/test_startup.py) and cost a few hundred milliseconds; done while
+        the user is still typing, the first tool call does not pay them. `warmed` is set when it is done.
+        """
+        with self._warm_up_lock:
+            if self._warm_up_started:
+                return
+            self._warm_up_started = True
+        threading.Thread(target=self._warm_up, name="sales-playbook-warm-up", daemon=True).start()
+
+    def _warm_up(self) -> None:
+        try:
+            for name in self._toolsets:
+                self.spec(name)
+            kb.load_all()
+        except Exception:  # the first call that needs what failed reports it properly
+            log.warning("warm-up stopped early; the first tool call will load what it needs", exc_info=True)
+        finally:
+            self.warmed.set()
 
     @property
     def specs(self) -> dict[str, ToolSpec[Any, Any]]:

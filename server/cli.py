@@ -20,7 +20,8 @@ from .settings import TOOLSETS, Settings
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(serve_only: bool = False) -> argparse.ArgumentParser:
+    """The command line. `serve_only` leaves out the other commands, whose modules a server start need not import."""
     parser = argparse.ArgumentParser(
         prog="sales-playbook",
         description="A B2B sales playbook as an MCP server (tools, prompts, resources).",
@@ -44,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--toolsets", help=f"comma-separated, from {', '.join(TOOLSETS)} or 'all'")
     serve.add_argument("--model", help="overrides SALES_PLAYBOOK_MODEL")
     serve.add_argument("--log-level", help="overrides SALES_PLAYBOOK_LOG_LEVEL")
+    if serve_only:
+        return parser
     from .pipeline_commands import add_parsers
 
     add_parsers(commands)  # `import FILE.csv` and `review`
@@ -120,7 +123,8 @@ def _with_settings(args: argparse.Namespace, command: Callable[[argparse.Namespa
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(serve_only=argv[:1] == ["serve"])
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)

@@ -1,13 +1,20 @@
-"""Settings from SALES_PLAYBOOK_* environment variables, each overridable by a CLI flag (see README)."""
+"""Settings from SALES_PLAYBOOK_* environment variables, each overridable by a CLI flag (see README).
+
+A plain pydantic model that reads its environment variables itself: the variables are flat strings (lists are
+comma-separated), so pydantic's own str -> int/float/Path/Literal validation is all the parsing needed, and
+pydantic-settings' import (10-20 ms, with python-dotenv, on every server start) is not paid.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Any, Literal
 
 from platformdirs import user_data_path
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ENV_PREFIX = "SALES_PLAYBOOK_"
 
 TOOLSETS = ("prospecting", "deals", "coaching", "pipeline")
 DEFAULT_TOOLSETS = ("deals", "coaching")
@@ -20,10 +27,26 @@ def default_data_dir() -> Path:
     return user_data_path("sales-playbook", appauthor=False)
 
 
-class Settings(BaseSettings):
-    """Everything the server reads from its environment. Secrets are never logged."""
+def environment_values(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The SALES_PLAYBOOK_* variables that name a setting (case-insensitive), by field name."""
+    environ = dict(os.environ) if environ is None else environ
+    fields = set(Settings.model_fields)
+    values: dict[str, str] = {}
+    for key, value in environ.items():
+        name = key.upper().removeprefix(ENV_PREFIX).lower() if key.upper().startswith(ENV_PREFIX) else None
+        if name in fields:
+            values[name] = value
+    return values
 
-    model_config = SettingsConfigDict(env_prefix="SALES_PLAYBOOK_", extra="ignore", validate_default=True)
+
+class Settings(BaseModel):
+    """Everything the server reads from its environment; arguments given here win over the environment.
+    Secrets are never logged."""
+
+    model_config = ConfigDict(extra="ignore", validate_default=True)
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**{**environment_values(), **values})
 
     data_dir: Path = Field(default_factory=default_data_dir, description="Where the server keeps its data.")
     database_url: str | None = Field(
@@ -33,13 +56,13 @@ class Settings(BaseSettings):
         default="en",
         description="Locale when a call gives none and its text has no letters to detect one from.",
     )
-    toolsets: Annotated[tuple[str, ...], NoDecode] = Field(
+    toolsets: tuple[str, ...] = Field(
         default=DEFAULT_TOOLSETS, description="Comma-separated toolsets to serve, or 'all'."
     )
     model: str = Field(default=DEFAULT_MODEL, description="Anthropic model used to polish drafts without sampling.")
     model_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
-    allowed_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+    allowed_hosts: tuple[str, ...] = Field(
         default=(),
         description="HTTP: Host names (host or host:port, comma-separated) accepted besides loopback; "
         "required when binding a non-loopback address.",

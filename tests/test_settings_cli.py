@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 from sales_playbook import __version__
 from sales_playbook.server.cli import _parser, _settings, main
-from sales_playbook.server.settings import DEFAULT_TOOLSETS, TOOLSETS, Settings
+from sales_playbook.server.settings import DEFAULT_TOOLSETS, TOOLSETS, Settings, environment_values
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,3 +80,27 @@ def test_version_flag() -> None:
         check=True,
     )
     assert out.stdout.strip() == f"sales-playbook {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"SALES_PLAYBOOK_MODEL": "m"}, {"model": "m"}),
+        ({"sales_playbook_model": "m"}, {"model": "m"}),  # names are case-insensitive
+        ({"SALES_PLAYBOOK_RATE_LIMIT_BURST": "5"}, {"rate_limit_burst": "5"}),
+        ({"SALES_PLAYBOOK_NOT_A_SETTING": "x", "OTHER_MODEL": "y", "MODEL": "z"}, {}),
+        ({"SALES_PLAYBOOK_": "x"}, {}),
+    ],
+)
+def test_environment_values(environ: dict[str, str], expected: dict[str, str]) -> None:
+    assert environment_values(environ) == expected
+
+
+def test_arguments_win_over_the_environment_and_are_validated_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SALES_PLAYBOOK_RATE_LIMIT_BURST", "7")
+    monkeypatch.setenv("SALES_PLAYBOOK_MODEL", "from-env")
+    s = Settings(model="from-argument")
+    assert (s.model, s.rate_limit_burst) == ("from-argument", 7)
+    monkeypatch.setenv("SALES_PLAYBOOK_RATE_LIMIT_BURST", "0")
+    with pytest.raises(ValidationError, match="rate_limit_burst"):
+        Settings()

@@ -164,3 +164,35 @@ def test_services_default_actor_matches_the_store() -> None:
     from sales_playbook.server.store.store import DEFAULT_ACTOR as STORE_DEFAULT
 
     assert DEFAULT_ACTOR == STORE_DEFAULT
+
+
+WARM_UP_PROBE = """
+import asyncio, json, sys
+from mcp import Client
+from sales_playbook import knowledge as kb
+from sales_playbook.server.cli import _parser, _settings
+from sales_playbook.server.app import build_server
+server = build_server(_settings(_parser().parse_args(["serve", "--toolsets", "deals", "--data-dir", sys.argv[1]])))
+before = sorted(sys.modules)
+async def main():
+    async with Client(server) as client:
+        await client.list_tools()
+        assert server.warmed.wait(timeout=60)
+asyncio.run(main())
+print(json.dumps({"before": before, "after": sorted(sys.modules), "sections": kb.load.cache_info().currsize}))
+"""
+
+
+def test_the_first_tool_listing_warms_up_the_served_toolsets_and_the_knowledge(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_UP_PROBE, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "SALES_PLAYBOOK_LOG_LEVEL": "WARNING"},
+    )
+    seen = json.loads(done.stdout)
+    assert "sales_playbook.server.toolsets.deals" not in seen["before"]
+    assert "sales_playbook.server.toolsets.deals" in seen["after"]
+    assert "sales_playbook.server.toolsets.pipeline" not in seen["after"]  # not served, not imported
+    assert seen["sections"] == len(kb.names())
