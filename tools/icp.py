@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import cache
+from typing import Any
 
 import yaml
 
@@ -236,24 +238,9 @@ def tiering_rules(territory: Territory, locale: Locale) -> list[TierRuleOut]:
     ]
 
 
-def generate_icp(inp: IcpInput, locale: Locale) -> IcpResult:
-    template = knowledge.get("icp_template", IcpTemplate)
-    territory = knowledge.get("territory", Territory)
-    won = [c for c in inp.best_customers if c.won]
-    lost = [c for c in inp.best_customers if not c.won]
-    benchmarks = None
-    if inp.best_customers:
-        values = [c.deal_value for c in won if c.deal_value is not None]
-        cycles = [c.cycle_days for c in won if c.cycle_days is not None]
-        benchmarks = WonBenchmarks(
-            won=len(won),
-            lost=len(lost),
-            avg_deal_value=round(sum(values) / len(values), 2) if values else None,
-            avg_cycle_days=round(sum(cycles) / len(cycles), 1) if cycles else None,
-        )
-    fields = {
-        "product": inp.product,
-        "company": _company(template, won, lost, locale),
+def _playbook_parts(template: IcpTemplate, territory: Territory, locale: Locale) -> dict[str, Any]:
+    """The profile's sections that come from the playbook alone (the same for every product and customer list)."""
+    return {
         "pain_indicators": [
             PainIndicatorOut(
                 code=item.code,
@@ -277,17 +264,54 @@ def generate_icp(inp: IcpInput, locale: Locale) -> IcpResult:
         ],
         "anti_signals": anti_signal_rules(template, locale),
         "tiering": tiering_rules(territory, locale),
-        "won_benchmarks": benchmarks,
     }
-    draft = IcpResult(locale=locale, yaml="", **fields)
-    text = yaml.dump(  # the C emitter when available: same text, ~20× faster than the pure-Python one
-        draft.model_dump(mode="json", exclude={"yaml", "locale"}),
-        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
-        allow_unicode=True,
-        sort_keys=False,
-        width=1000,
+
+
+def _yaml(data: dict[str, Any]) -> str:
+    # the C emitter when available: same text, ~20× faster than the pure-Python one
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+@cache
+def _playbook_yaml(locale: Locale) -> str:
+    """The YAML of the playbook sections, built once per locale: dumping them is most of the YAML's cost, and a
+    top-level block mapping dumped key by key is the same text as dumped whole."""
+    template = knowledge.get("icp_template", IcpTemplate)
+    territory = knowledge.get("territory", Territory)
+    parts = _playbook_parts(template, territory, locale)
+    return _yaml({key: [item.model_dump(mode="json") for item in items] for key, items in parts.items()})
+
+
+def generate_icp(inp: IcpInput, locale: Locale) -> IcpResult:
+    template = knowledge.get("icp_template", IcpTemplate)
+    territory = knowledge.get("territory", Territory)
+    won = [c for c in inp.best_customers if c.won]
+    lost = [c for c in inp.best_customers if not c.won]
+    benchmarks = None
+    if inp.best_customers:
+        values = [c.deal_value for c in won if c.deal_value is not None]
+        cycles = [c.cycle_days for c in won if c.cycle_days is not None]
+        benchmarks = WonBenchmarks(
+            won=len(won),
+            lost=len(lost),
+            avg_deal_value=round(sum(values) / len(values), 2) if values else None,
+            avg_cycle_days=round(sum(cycles) / len(cycles), 1) if cycles else None,
+        )
+    company = _company(template, won, lost, locale)
+    text = (
+        _yaml({"product": inp.product, "company": company.model_dump(mode="json")})
+        + _playbook_yaml(locale)
+        + _yaml({"won_benchmarks": benchmarks.model_dump(mode="json") if benchmarks else None})
     )
-    return draft.model_copy(update={"yaml": text})
+    return IcpResult(
+        locale=locale,
+        product=inp.product,
+        company=company,
+        **_playbook_parts(template, territory, locale),
+        won_benchmarks=benchmarks,
+        yaml=text,
+    )
 
 
 def icp_markdown(result: IcpResult) -> str:
