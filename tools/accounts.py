@@ -14,6 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import product
+from operator import attrgetter
+from typing import Literal
 
 from .. import knowledge
 from ..schemas.accounts import (
@@ -31,6 +34,7 @@ from ..schemas.accounts import (
 )
 from ..schemas.common import Locale
 from ..schemas.icp import IcpCompany
+from ..schemas.knowledge.base import Text
 from ..schemas.knowledge.prospecting import IcpTemplate, Territory
 from ..schemas.knowledge.strategy import (
     DIFFICULTY_DIMENSIONS,
@@ -46,6 +50,9 @@ from .locale import is_cjk
 FULL_FIT_MIN = 80
 PARTIAL_FIT_MIN = 40
 UNKNOWN_POINTS = 0.5
+
+AttributeResult = Literal["match", "miss", "unknown"]
+_POINTS: dict[AttributeResult, float] = {"match": 1.0, "unknown": UNKNOWN_POINTS, "miss": 0.0}
 
 _TEXT = {
     "fit": {
@@ -130,46 +137,165 @@ _ATTR_LABELS = {
 
 _PCT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _SENTENCE = re.compile(r"(?:[.;!?](?=\s|$)|[。；！？\n])+\s*")
+_WORD = re.compile(r"\w+")
+_NOT_PLAIN = re.compile(
+    "[^\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0002ebef]"
+)
+"""A character that is not 'plain': plain is ASCII, CJK ideographs, and general, CJK and full-width punctuation.
+Between plain characters an ignore-case match means equal lowercase, and lowercasing turns a plain character into
+one plain character, a word character exactly when the original is (checked over every code point). Other
+characters may not (Turkish İ lowercases to two characters, the long ſ matches s), so texts or cues with them are
+never screened."""
+
+
+class _Text:
+    """A text read once for every cue list it is checked against: its lowercase form and lowercase words."""
+
+    __slots__ = ("ascii", "lower", "plain", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lower = text.lower()
+        self.words = set(_WORD.findall(self.lower))
+        self.ascii = text.isascii()
+        self.plain = self.ascii or _NOT_PLAIN.search(text) is None
 
 
 class _Cues:
-    """A compiled cue list: Latin cues match on word boundaries, CJK cues anywhere; case-insensitive."""
+    """A compiled cue list: Latin cues match on word boundaries, CJK cues anywhere; case-insensitive.
+
+    The pattern decides what matches. A cheap screen first skips it for texts no cue can be in: when the text and
+    the cues are plain (see `_NOT_PLAIN`), a match means the lowercase cue is in the lowercase text, and the first word
+    of a Latin cue (bounded by `\\b`) is one of the text's lowercase words.
+    """
 
     def __init__(self, cues: Iterable[str]) -> None:
         parts = []
+        self.by_word: dict[str, list[str]] = {}
+        """Lowercase Latin cues by their first word."""
+        self.anywhere: list[str] = []
+        """The other cues, lowercase (CJK, or not starting with a word character)."""
+        self.screened = True
         for cue in cues:
             escaped = re.escape(cue)
-            parts.append(escaped if any(is_cjk(ch) for ch in cue) else rf"\b{escaped}\b")
+            cjk = any(is_cjk(ch) for ch in cue)
+            parts.append(escaped if cjk else rf"\b{escaped}\b")
+            lower = cue.lower()
+            first = _WORD.match(lower)
+            if first and not cjk:
+                self.by_word.setdefault(first.group(0), []).append(lower)
+            else:
+                self.anywhere.append(lower)
+            if not cue or _NOT_PLAIN.search(cue):
+                self.screened = False
+        self.first_words = frozenset(self.by_word)
+        self.ascii_anywhere = [cue for cue in self.anywhere if cue.isascii()]
         self.pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
-    def find(self, text: str) -> str | None:
-        if self.pattern is None or not text:
+    def find(self, text: _Text) -> str | None:
+        if self.pattern is None or not text.text or not self._may_occur(text):
             return None
-        match = self.pattern.search(text)
+        match = self.pattern.search(text.text)
         return match.group(0) if match else None
+
+    def _may_occur(self, text: _Text) -> bool:
+        """False when no cue can be in the text, so the pattern need not run (see the class docstring)."""
+        if not (self.screened and text.plain):
+            return True
+        lower = text.lower
+        if not text.words.isdisjoint(self.first_words) and any(
+            cue in lower for word in text.words & self.first_words for cue in self.by_word[word]
+        ):
+            return True
+        return any(cue in lower for cue in (self.ascii_anywhere if text.ascii else self.anywhere))
 
 
 def _both(terms: object) -> list[str]:
     return list(getattr(terms, "en")) + list(getattr(terms, "zh"))  # noqa: B009
 
 
-@dataclass
-class _Rules:
-    """The knowledge a scoring run needs, read and compiled once per call."""
+@dataclass(frozen=True)
+class _Signals:
+    """The anti-signal and pain cue lists, compiled once per process (they depend on the knowledge files only)."""
+
+    pain_cues: list[tuple[str, _Cues]]
+    pre_revenue: _Cues
+    layoffs: _Cues
+    tech: list[tuple[str, Text, _Cues]]
+    committee: _Cues
+
+
+@cache
+def _signals() -> _Signals:
+    template = knowledge.get("icp_template", IcpTemplate)
+    signals = template.anti_signals
+    return _Signals(
+        pain_cues=[(item.code, _Cues(_both(item.cues))) for item in template.pain_indicators],
+        pre_revenue=_Cues(_both(signals.no_budget.pre_revenue.cues)),
+        layoffs=_Cues(_both(signals.no_budget.recent_layoffs.cues)),
+        tech=[(i.code, i.label, _Cues(_both(i.cues))) for i in signals.tech_mismatch.indicators],
+        committee=_Cues(_both(signals.cultural.cues)),
+    )
+
+
+@dataclass(frozen=True)
+class _Book:
+    """The knowledge a scoring run needs, in one locale; looked up once per process and locale."""
 
     locale: Locale
     text: dict[str, str]
-    icp: IcpCompany
     template: IcpTemplate
     territory: Territory
     top_bant: TopBant
     assessment: IdealCustomerAssessment
     matrix: StrategyMatrix
-    pain_cues: list[tuple[str, _Cues]]
-    pre_revenue: _Cues
-    layoffs: _Cues
+    signals: _Signals
     tech: list[tuple[str, str, _Cues]]
-    committee: _Cues
+    attr_labels: dict[str, str]
+    tier_criteria: dict[int, str]
+    pain_labels: dict[str, str]
+    priority_labels: dict[str, str]
+    quadrant_names: dict[str, str]
+    value_labels: dict[str, str]
+    difficulty_labels: dict[str, str]
+
+
+@cache
+def _book(locale: Locale) -> _Book:
+    template = knowledge.get("icp_template", IcpTemplate)
+    territory = knowledge.get("territory", Territory)
+    top_bant = knowledge.get("top_bant", TopBant)
+    matrix = knowledge.get("strategy_matrix", StrategyMatrix)
+    signals = _signals()
+    return _Book(
+        locale=locale,
+        text={key: value[locale] for key, value in _TEXT.items()},
+        template=template,
+        territory=territory,
+        top_bant=top_bant,
+        assessment=knowledge.get("ideal_customer_assessment", IdealCustomerAssessment),
+        matrix=matrix,
+        signals=signals,
+        tech=[(code, label.get(locale), cues) for code, label, cues in signals.tech],
+        attr_labels={attr: labels[locale] for attr, labels in _ATTR_LABELS.items()},
+        tier_criteria={tier: territory.tier(tier).criteria.get(locale) for tier in (1, 2, 3)},
+        pain_labels={item.code: item.label.get(locale) for item in template.pain_indicators},
+        priority_labels={rule.code: rule.label.get(locale) for rule in top_bant.bant.priority_rules},
+        quadrant_names={q.code: q.name.get(locale) for q in matrix.quadrants},
+        value_labels={band: label.get(locale) for band, label in matrix.value_axis.labels.items()},
+        difficulty_labels={band: label.get(locale) for band, label in matrix.difficulty_scoring.bands.labels.items()},
+    )
+
+
+@dataclass(frozen=True)
+class _Icp:
+    """The ICP a scoring run matches accounts against, with what every account reuses worked out once."""
+
+    company: IcpCompany
+    wanted: dict[str, list[tuple[str, str]]]
+    """Each term list with each term's casefold."""
+    spans: dict[str, str]
+    """Each size range as shown: "50–500"."""
 
 
 @cache
@@ -187,88 +313,87 @@ def _playbook_icp() -> IcpCompany:
     )
 
 
-def _rules(inp: AccountsInput, locale: Locale) -> _Rules:
-    template = knowledge.get("icp_template", IcpTemplate)
-    icp = inp.icp.company if inp.icp is not None else _playbook_icp()
-    signals = template.anti_signals
-    return _Rules(
-        locale=locale,
-        text={key: value[locale] for key, value in _TEXT.items()},
-        icp=icp,
-        template=template,
-        territory=knowledge.get("territory", Territory),
-        top_bant=knowledge.get("top_bant", TopBant),
-        assessment=knowledge.get("ideal_customer_assessment", IdealCustomerAssessment),
-        matrix=knowledge.get("strategy_matrix", StrategyMatrix),
-        pain_cues=[(item.code, _Cues(_both(item.cues))) for item in template.pain_indicators],
-        pre_revenue=_Cues(_both(signals.no_budget.pre_revenue.cues)),
-        layoffs=_Cues(_both(signals.no_budget.recent_layoffs.cues)),
-        tech=[(i.code, i.label.get(locale), _Cues(_both(i.cues))) for i in signals.tech_mismatch.indicators],
-        committee=_Cues(_both(signals.cultural.cues)),
+def _icp(company: IcpCompany) -> _Icp:
+    return _Icp(
+        company=company,
+        wanted={
+            attr: [(item, item.casefold()) for item in getattr(company, attr)]
+            for attr in ("industry", "geography", "growth_stage", "tech_stack")
+        },
+        spans={
+            attr: f"{number(rng.min)}–{number(rng.max)}"
+            for attr, rng in (("size_employees", company.size_employees), ("size_revenue", company.size_revenue))
+            if rng is not None
+        },
     )
 
 
-def _text_match(value: str, wanted: list[str]) -> str | None:
+def _text_match(value: str, wanted: list[tuple[str, str]]) -> str | None:
     folded = value.casefold()
-    for item in wanted:
-        other = item.casefold()
+    for item, other in wanted:
         if other and (other in folded or folded in other):
             return item
     return None
 
 
-def _attributes(account: Account, icp: IcpCompany, locale: Locale) -> list[tuple[str, str, str]]:
-    """(attribute, match|miss|unknown, detail) for each attribute the ICP defines."""
-    out: list[tuple[str, str, str]] = []
-
-    def add(attr: str, result: str, detail: str) -> None:
-        out.append((attr, result, f"{_ATTR_LABELS[attr][locale]}: {detail}"))
+def _attributes(account: Account, icp: _Icp, book: _Book) -> tuple[dict[str, AttributeResult], list[str]]:
+    """Each attribute the ICP defines scored match, miss or unknown; and the details of the misses and unknowns."""
+    results: dict[str, AttributeResult] = {}
+    details: list[str] = []
+    labels = book.attr_labels
 
     for attr in ("industry", "geography", "growth_stage"):
-        wanted: list[str] = getattr(icp, attr)
+        wanted = icp.wanted[attr]
         if not wanted:
             continue
         value: str | None = getattr(account, attr)
         if not value:
-            add(attr, "unknown", "?")
-        elif hit := _text_match(value, wanted):
-            add(attr, "match", f"{value} ≈ {hit}")
+            results[attr] = "unknown"
+            details.append(f"{labels[attr]}: ?")
+        elif _text_match(value, wanted):
+            results[attr] = "match"
         else:
-            add(attr, "miss", f"{value} ∉ {', '.join(wanted)}")
+            results[attr] = "miss"
+            details.append(f"{labels[attr]}: {value} ∉ {', '.join(item for item, _ in wanted)}")
+    company = icp.company
     for attr, rng, val in (
-        ("size_employees", icp.size_employees, account.employees),
-        ("size_revenue", icp.size_revenue, account.revenue),
+        ("size_employees", company.size_employees, account.employees),
+        ("size_revenue", company.size_revenue, account.revenue),
     ):
         if rng is None:
             continue
-        span = f"{number(rng.min)}–{number(rng.max)}"
         if val is None:
-            add(attr, "unknown", f"? ({span})")
+            results[attr] = "unknown"
+            details.append(f"{labels[attr]}: ? ({icp.spans[attr]})")
         elif rng.min <= val <= rng.max:
-            add(attr, "match", f"{number(val)} ∈ {span}")
+            results[attr] = "match"
         else:
-            add(attr, "miss", f"{number(val)} ∉ {span}")
-    if icp.tech_stack:
+            results[attr] = "miss"
+            shown = f"{val:,}" if isinstance(val, int) else number(val)  # a head count: number() of a whole number
+            details.append(f"{labels[attr]}: {shown} ∉ {icp.spans[attr]}")
+    if tools := icp.wanted["tech_stack"]:
+        label = labels["tech_stack"]
         if not account.tech_stack:
-            add("tech_stack", "unknown", "?")
+            results["tech_stack"] = "unknown"
+            details.append(f"{label}: ?")
+        elif any(_text_match(tool, tools) for tool in account.tech_stack):
+            results["tech_stack"] = "match"
         else:
-            shared = [tool for tool in account.tech_stack if _text_match(tool, icp.tech_stack)]
-            if shared:
-                add("tech_stack", "match", ", ".join(shared))
-            else:
-                add("tech_stack", "miss", f"{', '.join(account.tech_stack)} ∉ {', '.join(icp.tech_stack)}")
-    return out
+            results["tech_stack"] = "miss"
+            details.append(f"{label}: {', '.join(account.tech_stack)} ∉ {', '.join(item for item, _ in tools)}")
+    return results, details
 
 
-def _anti_signals(account: Account, rules: _Rules) -> tuple[list[str], list[str], list[str]]:
+def _anti_signals(account: Account, book: _Book) -> tuple[list[str], list[str], list[str]]:
     """(codes, reasons to drop, reasons to check)."""
-    locale = rules.locale
-    text = rules.text
-    signals = rules.template.anti_signals
+    locale = book.locale
+    text = book.text
+    signals = book.template.anti_signals
     codes: list[str] = []
     reasons: list[str] = []
     checks: list[str] = []
-    free = " | ".join([account.notes or "", account.growth_stage or "", *account.pain_signals, *account.tech_stack])
+    notes = account.notes or ""
+    free = _Text(" | ".join([notes, account.growth_stage or "", *account.pain_signals, *account.tech_stack]))
 
     size = signals.company_size
     if account.employees is not None and account.employees < size.employees_under:
@@ -276,15 +401,16 @@ def _anti_signals(account: Account, rules: _Rules) -> tuple[list[str], list[str]
         reasons.append(text["size"].format(n=account.employees, min=size.employees_under, why=size.why.get(locale)))
 
     budget = signals.no_budget
-    if cue := rules.pre_revenue.find(free):
+    if cue := book.signals.pre_revenue.find(free):
         codes.append(budget.code)
         reasons.append(text["pre_revenue"].format(cue=cue, why=budget.why.get(locale)))
     limit = budget.recent_layoffs.layoffs_pct_over
-    layoff_cue = rules.layoffs.find(free)
+    layoffs = book.signals.layoffs
+    layoff_cue = layoffs.find(free)
     pct = account.layoffs_pct
     if pct is None and layoff_cue:
         # a share counts only in the sentence that mentions the layoffs ("grew 50%" elsewhere is not a layoff)
-        sentences = [x for x in _SENTENCE.split(account.notes or "") if rules.layoffs.find(x)]
+        sentences = [x for x in _SENTENCE.split(notes) if layoffs.find(_Text(x))]
         shares = [float(m) for x in sentences for m in _PCT.findall(x)]
         pct = max(shares) if shares else None
     if pct is not None and pct > limit:
@@ -295,16 +421,16 @@ def _anti_signals(account: Account, rules: _Rules) -> tuple[list[str], list[str]
         checks.append(text["layoffs_check"].format(cue=layoff_cue, max=number(limit)))
 
     mismatch = signals.tech_mismatch
-    for _code, label, cues in rules.tech:
+    for _code, label, cues in book.tech:
         if cue := cues.find(free):
             if mismatch.code not in codes:
                 codes.append(mismatch.code)
             reasons.append(text["tech"].format(label=label, cue=cue, why=mismatch.why.get(locale)))
 
     culture = signals.cultural
-    committee = (
-        account.stakeholders is not None and account.stakeholders >= culture.stakeholders_at_least
-    ) or rules.committee.find(account.notes or "") is not None
+    committee = (account.stakeholders is not None and account.stakeholders >= culture.stakeholders_at_least) or (
+        notes != "" and book.signals.committee.find(_Text(notes)) is not None
+    )
     if committee:
         low = f"{number(culture.low_acv_under)} {culture.currency}"
         n = account.stakeholders if account.stakeholders is not None else f"{culture.stakeholders_at_least}+"
@@ -318,18 +444,19 @@ def _anti_signals(account: Account, rules: _Rules) -> tuple[list[str], list[str]
     return codes, reasons, checks
 
 
-def _pains(account: Account, rules: _Rules) -> list[str]:
+def _pains(account: Account, book: _Book) -> list[str]:
     found: list[str] = []
     for signal in account.pain_signals:
-        codes = [code for code, cues in rules.pain_cues if cues.find(signal)]
+        text = _Text(signal)
+        codes = [code for code, cues in book.signals.pain_cues if cues.find(text)]
         for code in codes or ["other"]:
             if code not in found:
                 found.append(code)
     return found
 
 
-def _bant(account: Account, rules: _Rules) -> BantResult:
-    screen = rules.top_bant.bant
+def _bant(account: Account, book: _Book) -> BantResult:
+    screen = book.top_bant.bant
     given = account.bant
     scores = {e.code: (getattr(given, e.code) if given else None) or 1 for e in screen.elements}
     return BantResult(
@@ -340,91 +467,140 @@ def _bant(account: Account, rules: _Rules) -> BantResult:
     )
 
 
-def _quadrant(account: Account, rules: _Rules) -> tuple[QuadrantResult, str]:
-    locale = rules.locale
-    matrix, scoring = rules.matrix, rules.assessment.scoring
-    dims = {code: getattr(account, code) for code in (*IDEAL_DIMENSIONS, *DIFFICULTY_DIMENSIONS)}
-    given = {code: value for code, value in dims.items() if value is not None}
-    assumed = [code for code, value in dims.items() if value is None]
-    ideal = scoring.score(given)
-    total = matrix.difficulty_total(given)
-    code = matrix.place(ideal, total)
-    quadrant = matrix.quadrant(code)
-    vband = matrix.value_axis.band(ideal)
-    dband = matrix.difficulty_scoring.bands.band(total)
-    default = matrix.difficulty_scoring.default_when_missing
+Ratings = tuple[int | None, ...]
+_RATINGS = (None, 1, 2, 3, 4, 5)
+_ideal_ratings = attrgetter(*IDEAL_DIMENSIONS)
+_difficulty_ratings = attrgetter(*DIFFICULTY_DIMENSIONS)
+
+
+@dataclass(frozen=True)
+class _IdealPoint:
+    score: float
+    band: str
+    formula: str
+    """The score worked out: "(0.5 × 5 + 0.5 × 1) ÷ 4"."""
+    assumed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _DifficultyPoint:
+    total: int
+    band: str
+    added: tuple[int, int, int]
+    """The three ratings added up (a rating not given counts as the default)."""
+    assumed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Axes:
+    """Each axis of the strategy matrix for every combination of its three ratings (1–5, or None when not given):
+    6³ combinations per axis, worked out once per process from the knowledge files."""
+
+    ideal: dict[Ratings, _IdealPoint]
+    difficulty: dict[Ratings, _DifficultyPoint]
+
+
+@cache
+def _axes() -> _Axes:
+    scoring = knowledge.get("ideal_customer_assessment", IdealCustomerAssessment).scoring
+    matrix = knowledge.get("strategy_matrix", StrategyMatrix)
+    ideal: dict[Ratings, _IdealPoint] = {}
+    difficulty: dict[Ratings, _DifficultyPoint] = {}
+    for ratings in product(_RATINGS, repeat=3):
+        given = {dim: value for dim, value in zip(IDEAL_DIMENSIONS, ratings, strict=True) if value is not None}
+        score = scoring.score(given)
+        missing = scoring.default_when_missing
+        benefit = " + ".join(
+            f"{weight:g} × {given.get(dim, missing)}" for dim, weight in scoring.numerator_weights.items()
+        )
+        ideal[ratings] = _IdealPoint(
+            score=score,
+            band=matrix.value_axis.band(score),
+            formula=f"({benefit}) ÷ {given.get(scoring.denominator, missing)}",
+            assumed=tuple(dim for dim in IDEAL_DIMENSIONS if dim not in given),
+        )
+        given = {dim: value for dim, value in zip(DIFFICULTY_DIMENSIONS, ratings, strict=True) if value is not None}
+        total = matrix.difficulty_total(given)
+        default = matrix.difficulty_scoring.default_when_missing
+        a, c, y = (given.get(dim, default) for dim in DIFFICULTY_DIMENSIONS)
+        difficulty[ratings] = _DifficultyPoint(
+            total=total,
+            band=matrix.difficulty_scoring.bands.band(total),
+            added=(a, c, y),
+            assumed=tuple(dim for dim in DIFFICULTY_DIMENSIONS if dim not in given),
+        )
+    return _Axes(ideal=ideal, difficulty=difficulty)
+
+
+def _quadrant(account: Account, book: _Book) -> tuple[QuadrantResult, str]:
+    axes = _axes()
+    ideal = axes.ideal[_ideal_ratings(account)]
+    difficulty = axes.difficulty[_difficulty_ratings(account)]
+    code = book.matrix.place(ideal.score, difficulty.total)
+    assumed = [*ideal.assumed, *difficulty.assumed]
+    name = book.quadrant_names[code]
     result = QuadrantResult(
         code=code,
-        name=quadrant.name.get(locale),
-        ideal_score=round(ideal, 4),
-        value_band=vband,
-        difficulty_total=total,
-        difficulty_band=dband,
+        name=name,
+        ideal_score=round(ideal.score, 4),
+        value_band=ideal.band,
+        difficulty_total=difficulty.total,
+        difficulty_band=difficulty.band,
         assumed=assumed,
     )
-    benefit = " + ".join(
-        f"{weight:g} × {given.get(code, scoring.default_when_missing)}"
-        for code, weight in scoring.numerator_weights.items()
-    )
-    formula = f"({benefit}) ÷ {given.get(scoring.denominator, scoring.default_when_missing)}"
-    a, c, y = (given.get(d, default) for d in DIFFICULTY_DIMENSIONS)
-    reason = _TEXT["quadrant"][locale].format(
-        name=quadrant.name.get(locale),
-        formula=formula,
-        ideal=f"{ideal:.2f}",
-        vband=matrix.value_axis.labels[vband].get(locale),
+    a, c, y = difficulty.added
+    reason = book.text["quadrant"].format(
+        name=name,
+        formula=ideal.formula,
+        ideal=f"{ideal.score:.2f}",
+        vband=book.value_labels[ideal.band],
         a=a,
         c=c,
         y=y,
-        dt=total,
-        dband=matrix.difficulty_scoring.bands.labels[dband].get(locale),
-        assumed=_TEXT["assumed"][locale].format(dims=", ".join(assumed)) if assumed else "",
+        dt=difficulty.total,
+        dband=book.difficulty_labels[difficulty.band],
+        assumed=book.text["assumed"].format(dims=", ".join(assumed)) if assumed else "",
     )
     return result, reason
 
 
-def score_account(account: Account, rules: _Rules) -> ScoredAccount:
-    locale = rules.locale
-    text = rules.text
-    attributes = _attributes(account, rules.icp, locale)
-    weights = {"match": 1.0, "unknown": UNKNOWN_POINTS, "miss": 0.0}
-    points = sum(weights[result] for _, result, _ in attributes)
+def score_account(account: Account, icp: _Icp, book: _Book) -> ScoredAccount:
+    locale = book.locale
+    text = book.text
+    attributes, details = _attributes(account, icp, book)
+    points = sum(_POINTS[result] for result in attributes.values())
     n = len(attributes)
     fit = round(100 * points / n) if n else 0
-    missed = any(result == "miss" for _, result, _ in attributes)
+    missed = "miss" in attributes.values()
     icp_fit = "full" if fit >= FULL_FIT_MIN and not missed else "partial" if fit >= PARTIAL_FIT_MIN else "none"
-    reasons = [text["fit"].format(fit=fit, points=number(points), n=n, fit_label=text[icp_fit])]
-    reasons += [detail for _, result, detail in attributes if result != "match"]
+    # points are whole or half (see _POINTS) and at most 6, so `g` shows them as number() would: "4", "2.5"
+    reasons = [text["fit"].format(fit=fit, points=f"{points:g}", n=n, fit_label=text[icp_fit]), *details]
 
-    codes, drop_reasons, checks = _anti_signals(account, rules)
-    pains = _pains(account, rules)
-    territory = rules.territory
+    codes, drop_reasons, checks = _anti_signals(account, book)
+    pains = _pains(account, book)
     tier: TierCode
     if codes:
         tier = "drop"
-        reasons.append(text["drop_anti"].format(rule=territory.drop_rule.get(locale), signals="; ".join(drop_reasons)))
+        drop_rule = book.territory.drop_rule.get(locale)
+        reasons.append(text["drop_anti"].format(rule=drop_rule, signals="; ".join(drop_reasons)))
     elif icp_fit == "none":
         tier = "drop"
         reasons.append(text["drop_fit"].format(fit=fit, floor=PARTIAL_FIT_MIN))
     elif icp_fit == "full" and pains:
         tier = 1
-        labels = [
-            rules.template.pain_indicator(code).label.get(locale) if code != "other" else account.pain_signals[0]
-            for code in pains
-        ]
-        reasons.append(text["tier1"].format(criteria=territory.tier(1).criteria.get(locale), pains="; ".join(labels)))
+        labels = [book.pain_labels[code] if code != "other" else account.pain_signals[0] for code in pains]
+        reasons.append(text["tier1"].format(criteria=book.tier_criteria[1], pains="; ".join(labels)))
     elif icp_fit == "full":
         tier = 2
-        reasons.append(text["tier2"].format(criteria=territory.tier(2).criteria.get(locale)))
+        reasons.append(text["tier2"].format(criteria=book.tier_criteria[2]))
     else:
         tier = 3
-        reasons.append(text["tier3"].format(criteria=territory.tier(3).criteria.get(locale)))
+        reasons.append(text["tier3"].format(criteria=book.tier_criteria[3]))
     reasons += checks
 
-    bant = _bant(account, rules)
-    rule = next(r for r in rules.top_bant.bant.priority_rules if r.code == bant.priority)
-    reasons.append(text["bant"].format(total=bant.total, max=bant.max, label=rule.label.get(locale)))
-    quadrant, why = _quadrant(account, rules)
+    bant = _bant(account, book)
+    reasons.append(text["bant"].format(total=bant.total, max=bant.max, label=book.priority_labels[bant.priority]))
+    quadrant, why = _quadrant(account, book)
     reasons.append(why)
     return ScoredAccount(
         name=account.name,
@@ -433,18 +609,16 @@ def score_account(account: Account, rules: _Rules) -> ScoredAccount:
         tier=tier,
         visible_pain=pains,
         anti_signals=codes,
-        attributes={attr: result for attr, result, _ in attributes},
+        attributes=attributes,
         bant=bant,
         quadrant=quadrant,
         reasons=reasons,
     )
 
 
-def territory_check(
-    pairs: list[tuple[Account, ScoredAccount]], territory: Territory, locale: Locale
-) -> TerritoryResult:
+def territory_check(pairs: list[tuple[Account, ScoredAccount]], book: _Book) -> TerritoryResult:
     """Accounts per tier against the recommended ranges, the time split, and tier coverage (engaged / all)."""
-    text = {key: value[locale] for key, value in _TEXT.items()}
+    territory, locale, text = book.territory, book.locale, book.text
     loads: list[TierLoad] = []
     advice: list[str] = []
     tier1_ok: bool | None = None
@@ -489,29 +663,30 @@ def territory_check(
 
 
 def score_accounts(inp: AccountsInput, locale: Locale) -> AccountsResult:
-    rules = _rules(inp, locale)
-    pairs = [(account, score_account(account, rules)) for account in inp.accounts]
+    book = _book(locale)
+    icp = _icp(inp.icp.company if inp.icp is not None else _playbook_icp())
+    pairs = [(account, score_account(account, icp, book)) for account in inp.accounts]
     present = {scored.quadrant.code for _, scored in pairs}
     return AccountsResult(
         locale=locale,
         accounts=[scored for _, scored in pairs],
-        territory=territory_check(pairs, rules.territory, locale),
+        territory=territory_check(pairs, book),
         quadrants={
             q.code: QuadrantStrategy(
                 name=q.name.get(locale), strategy=q.strategy.get(locale), actions=[a.get(locale) for a in q.actions]
             )
-            for q in rules.matrix.quadrants
+            for q in book.matrix.quadrants
             if q.code in present
         },
         bant_priorities={
             r.code: PriorityRule(label=r.label.get(locale), action=r.action.get(locale))
-            for r in rules.top_bant.bant.priority_rules
+            for r in book.top_bant.bant.priority_rules
         },
         rules=[
             _TEXT["rule_fit"][locale],
             _TEXT["rule_tier"][locale],
-            rules.assessment.scoring.formula.get(locale),
-            rules.matrix.placement.description.get(locale),
+            book.assessment.scoring.formula.get(locale),
+            book.matrix.placement.description.get(locale),
         ],
     )
 
