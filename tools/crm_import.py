@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -29,8 +30,8 @@ from pydantic import ValidationError
 from ..knowledge import get
 from ..schemas.common import MAX_MONEY, MAX_SHORT_TEXT
 from ..schemas.deal import Deal
-from ..schemas.knowledge.pipeline import PipelineStages
-from ..schemas.knowledge.vocab import StageCode
+from ..schemas.knowledge.pipeline import _STAGE_SUFFIXES, PipelineStages, normalize_stage_name
+from ..schemas.knowledge.vocab import STAGE_ORDER, StageCode
 from ..schemas.pipeline import MAX_CSV_CHARS, MAX_IMPORT_ROWS, ColumnMapping, RejectedRow
 from .errors import PlaybookInputError
 
@@ -159,6 +160,7 @@ REQUIRED = ("company", "stage")
 _BOOL_TRUE = {"true", "yes", "y", "1", "是", "x"}
 _BOOL_FALSE = {"false", "no", "n", "0", "否", ""}
 _DATE_FIELDS = ("created", "stage_entered", "close_date", "last_activity", "next_step_date", "closed_on")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -172,8 +174,11 @@ class ImportPlan:
     warnings: list[str] = field(default_factory=list)
 
 
+_HEADER_SPACES = re.compile(r"[\s_]+")
+
+
 def normalise_header(name: str) -> str:
-    text = re.sub(r"[\s_]+", " ", name.replace("\ufeff", "").strip().lower())
+    text = _HEADER_SPACES.sub(" ", name.replace("\ufeff", "").strip().lower())
     return text.removeprefix("deal - ").strip()
 
 
@@ -212,25 +217,33 @@ def parse_date(text: str) -> date:
         raise ValueError(f"{text.strip()!r} is not a date (use YYYY-MM-DD)") from None
 
 
+_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
+_SLASHED_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,].*)?$")
+_DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T].*)?$")
+
+
 def _parse_date(raw: str) -> date:
-    iso = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$", raw)
+    iso = _ISO_DATE.match(raw)
     if iso:
         return date(int(iso[1]), int(iso[2]), int(iso[3]))
-    slashed = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,].*)?$", raw)
+    slashed = _SLASHED_DATE.match(raw)
     if slashed:
         first, second, year = int(slashed[1]), int(slashed[2]), int(slashed[3])
         month, day = (second, first) if first > 12 else (first, second)
         return date(year, month, day)
-    dotted = re.match(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T].*)?$", raw)
+    dotted = _DOTTED_DATE.match(raw)
     if dotted:
         return date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
     return datetime.fromisoformat(raw).date()
 
 
+_NOT_DIGITS = re.compile(r"[^\d.,]")
+
+
 def parse_amount(text: str) -> float:
     raw = text.strip()
     negative = raw.startswith("-") or (raw.startswith("(") and raw.endswith(")"))
-    cleaned = re.sub(r"[^\d.,]", "", raw)
+    cleaned = _NOT_DIGITS.sub("", raw)
     if "," in cleaned and "." in cleaned and cleaned.rfind(",") > cleaned.rfind("."):
         cleaned = cleaned.replace(".", "").replace(",", ".")  # 1.234,50
     else:
@@ -245,11 +258,34 @@ def parse_amount(text: str) -> float:
     return value
 
 
+@cache
+def _stage_names() -> dict[str, StageCode]:
+    """Every name `PipelineStages.resolve` knows, in `normalize_stage_name` form, with the precedence it gives
+    them (a code, then an alias, then the first stage with that label); built once instead of normalising every
+    label for every row."""
+    stages = get("stages", PipelineStages)
+    names: dict[str, StageCode] = {code: code for code in STAGE_ORDER}
+    for alias, code in stages.aliases.items():
+        names.setdefault(alias, code)
+    for stage in stages.stages:
+        for label in (stage.label.en, stage.label.zh):
+            names.setdefault(normalize_stage_name(label), stage.code)
+    return names
+
+
 def resolve_stage(name: str) -> StageCode | None:
-    found = get("stages", PipelineStages).resolve(name)
+    """The stage of a cell: what `PipelineStages.resolve` finds (a code, alias or label, in any case or spacing),
+    else one of the CRMs' own default stage names."""
+    raw = name.strip()
+    if raw in STAGE_ORDER:
+        return raw
+    key = normalize_stage_name(raw)
+    found = _stage_names().get(key)
+    if found is None and key.endswith(_STAGE_SUFFIXES):
+        found = get("stages", PipelineStages).resolve(name)  # "Discovery stage": resolve tries it without the suffix
     if found is not None:
         return found
-    return CRM_STAGES.get(re.sub(r"\s+", " ", name.strip().lower()))
+    return CRM_STAGES.get(_SPACES.sub(" ", raw.lower()))
 
 
 def _external_id(source: Source, values: Mapping[str, str]) -> str:
@@ -359,6 +395,7 @@ def plan_import(
             "csv", f"missing required column(s) for a {chosen} export — {looked_for} (found: {', '.join(headers)})"
         )
     plan = ImportPlan(source=chosen, mapping=mapping, rows=0)
+    columns = [(index, column.field) for index, column in enumerate(mapping) if column.field]
     seen: dict[str, int] = {}
     line = 1
     while True:
@@ -370,7 +407,7 @@ def plan_import(
             line = reader.line_num
             raise PlaybookInputError("csv", f"line {line} is not valid CSV: {exc}") from None
         line = reader.line_num
-        if not any(cell.strip() for cell in cells):
+        if not any(map(str.strip, cells)):
             continue
         plan.rows += 1
         if plan.rows > MAX_IMPORT_ROWS:
@@ -380,18 +417,18 @@ def plan_import(
                 RejectedRow(row=line, field=None, reason=f"has {len(cells)} cells, the header has {len(headers)}")
             )
             continue
-        values: dict[str, str] = {}
-        too_long = next((m.field for m, c in zip(mapping, cells, strict=True) if m.field and len(c) > 20_000), None)
-        if too_long:
-            plan.rejected.append(RejectedRow(row=line, field=too_long, reason="cell longer than 20,000 characters"))
-            continue
-        for column, cell in zip(mapping, cells, strict=True):
-            if column.field:
-                values[column.field] = cell
-        for name in ("owner", "next_step", "loss_reason", "company"):
-            if len(values.get(name, "").strip()) > MAX_SHORT_TEXT:
-                values[name] = values[name].strip()[:MAX_SHORT_TEXT]
-                plan.warnings.append(f"line {line}: {name} cut to {MAX_SHORT_TEXT} characters")
+        longest = max(map(len, cells))  # most rows have no long cell: the checks below are skipped
+        if longest > 20_000:
+            too_long = next((field for index, field in columns if len(cells[index]) > 20_000), None)
+            if too_long:
+                plan.rejected.append(RejectedRow(row=line, field=too_long, reason="cell longer than 20,000 characters"))
+                continue
+        values = {field: cells[index] for index, field in columns}
+        if longest > MAX_SHORT_TEXT:
+            for name in ("owner", "next_step", "loss_reason", "company"):
+                if len(values.get(name, "").strip()) > MAX_SHORT_TEXT:
+                    values[name] = values[name].strip()[:MAX_SHORT_TEXT]
+                    plan.warnings.append(f"line {line}: {name} cut to {MAX_SHORT_TEXT} characters")
         try:
             data = _row_to_deal(values, default_currency)
             deal = Deal.model_validate(data)
