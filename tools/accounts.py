@@ -11,22 +11,19 @@ partial fit → 3; no fit → drop. Pain counts only when observed (the account'
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import product
 from operator import attrgetter
-from typing import Literal
+from typing import Any, Literal
 
 from .. import knowledge
 from ..schemas.accounts import (
     Account,
     AccountsInput,
     AccountsResult,
-    BantResult,
-    PriorityRule,
-    QuadrantResult,
-    QuadrantStrategy,
     ScoredAccount,
     TerritoryResult,
     TierCode,
@@ -148,66 +145,74 @@ characters may not (Turkish İ lowercases to two characters, the long ſ matches
 never screened."""
 
 
-class _Text:
-    """A text read once for every cue list it is checked against: its lowercase form and lowercase words."""
-
-    __slots__ = ("ascii", "lower", "plain", "text", "words")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.lower = text.lower()
-        self.words = set(_WORD.findall(self.lower))
-        self.ascii = text.isascii()
-        self.plain = self.ascii or _NOT_PLAIN.search(text) is None
-
-
 class _Cues:
     """A compiled cue list: Latin cues match on word boundaries, CJK cues anywhere; case-insensitive.
 
-    The pattern decides what matches. A cheap screen first skips it for texts no cue can be in: when the text and
-    the cues are plain (see `_NOT_PLAIN`), a match means the lowercase cue is in the lowercase text, and the first word
-    of a Latin cue (bounded by `\\b`) is one of the text's lowercase words.
+    The pattern decides what matches; it is skipped for a text that holds none of the cues in lowercase, which
+    is enough to rule a match out when the text and the cues are plain (see `_NOT_PLAIN`).
     """
 
     def __init__(self, cues: Iterable[str]) -> None:
-        parts = []
-        self.by_word: dict[str, list[str]] = {}
-        """Lowercase Latin cues by their first word."""
-        self.anywhere: list[str] = []
-        """The other cues, lowercase (CJK, or not starting with a word character)."""
-        self.screened = True
-        for cue in cues:
-            escaped = re.escape(cue)
-            cjk = any(is_cjk(ch) for ch in cue)
-            parts.append(escaped if cjk else rf"\b{escaped}\b")
-            lower = cue.lower()
-            first = _WORD.match(lower)
-            if first and not cjk:
-                self.by_word.setdefault(first.group(0), []).append(lower)
-            else:
-                self.anywhere.append(lower)
-            if not cue or _NOT_PLAIN.search(cue):
-                self.screened = False
-        self.first_words = frozenset(self.by_word)
-        self.ascii_anywhere = [cue for cue in self.anywhere if cue.isascii()]
+        self.cues = list(cues)
+        self.lowercase = frozenset(cue.lower() for cue in self.cues)
+        self.screened = all(cue and not _NOT_PLAIN.search(cue) for cue in self.cues)
+        parts = [re.escape(cue) if _has_cjk(cue) else rf"\b{re.escape(cue)}\b" for cue in self.cues]
         self.pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def find(self, text: _Text) -> str | None:
-        if self.pattern is None or not text.text or not self._may_occur(text):
+        if self.pattern is None or not text.text:
+            return None
+        if self.screened and text.cues is not None and self.lowercase.isdisjoint(text.cues):
             return None
         match = self.pattern.search(text.text)
         return match.group(0) if match else None
 
-    def _may_occur(self, text: _Text) -> bool:
-        """False when no cue can be in the text, so the pattern need not run (see the class docstring)."""
-        if not (self.screened and text.plain):
-            return True
-        lower = text.lower
-        if not text.words.isdisjoint(self.first_words) and any(
-            cue in lower for word in text.words & self.first_words for cue in self.by_word[word]
-        ):
-            return True
-        return any(cue in lower for cue in (self.ascii_anywhere if text.ascii else self.anywhere))
+
+def _has_cjk(cue: str) -> bool:
+    return any(is_cjk(ch) for ch in cue)
+
+
+class _CueIndex:
+    """Every cue of the lists scoring uses, in lowercase: a Latin cue under its first word, any other by itself.
+
+    In a plain text a Latin cue (bounded by `\\b`) can only match where its first word is one of the text's
+    lowercase words, so looking up the text's words finds the few cues worth a substring test.
+    """
+
+    def __init__(self, lists: Iterable[_Cues]) -> None:
+        self.by_word: dict[str, set[str]] = {}
+        self.anywhere: set[str] = set()
+        for cues in lists:
+            for cue in cues.cues:
+                lower = cue.lower()
+                first = _WORD.match(lower)
+                if first and not _has_cjk(cue):
+                    self.by_word.setdefault(first.group(0), set()).add(lower)
+                else:
+                    self.anywhere.add(lower)
+        self.first_words = frozenset(self.by_word)
+        self.ascii_anywhere = {cue for cue in self.anywhere if cue.isascii()}
+
+
+class _Text:
+    """A text read once for every cue list it is checked against: which indexed cues it holds in lowercase, or
+    None when it has characters that are not plain (every pattern then runs)."""
+
+    __slots__ = ("cues", "text")
+
+    def __init__(self, text: str, index: _CueIndex) -> None:
+        self.text = text
+        self.cues: set[str] | None = None
+        ascii = text.isascii()
+        if ascii or _NOT_PLAIN.search(text) is None:
+            lower = text.lower()
+            words = set(_WORD.findall(lower))
+            self.cues = set()
+            if not words.isdisjoint(index.first_words):
+                for word in words & index.first_words:
+                    self.cues.update(cue for cue in index.by_word[word] if cue in lower)
+            if anywhere := index.ascii_anywhere if ascii else index.anywhere:
+                self.cues.update(cue for cue in anywhere if cue in lower)
 
 
 def _both(terms: object) -> list[str]:
@@ -223,19 +228,20 @@ class _Signals:
     layoffs: _Cues
     tech: list[tuple[str, Text, _Cues]]
     committee: _Cues
+    index: _CueIndex
 
 
 @cache
 def _signals() -> _Signals:
     template = knowledge.get("icp_template", IcpTemplate)
     signals = template.anti_signals
-    return _Signals(
-        pain_cues=[(item.code, _Cues(_both(item.cues))) for item in template.pain_indicators],
-        pre_revenue=_Cues(_both(signals.no_budget.pre_revenue.cues)),
-        layoffs=_Cues(_both(signals.no_budget.recent_layoffs.cues)),
-        tech=[(i.code, i.label, _Cues(_both(i.cues))) for i in signals.tech_mismatch.indicators],
-        committee=_Cues(_both(signals.cultural.cues)),
-    )
+    pain_cues: list[tuple[str, _Cues]] = [(item.code, _Cues(_both(item.cues))) for item in template.pain_indicators]
+    pre_revenue = _Cues(_both(signals.no_budget.pre_revenue.cues))
+    layoffs = _Cues(_both(signals.no_budget.recent_layoffs.cues))
+    tech = [(i.code, i.label, _Cues(_both(i.cues))) for i in signals.tech_mismatch.indicators]
+    committee = _Cues(_both(signals.cultural.cues))
+    every = [*(cues for _, cues in pain_cues), pre_revenue, layoffs, *(cues for _, _, cues in tech), committee]
+    return _Signals(pain_cues, pre_revenue, layoffs, tech, committee, index=_CueIndex(every))
 
 
 @dataclass(frozen=True)
@@ -258,6 +264,11 @@ class _Book:
     quadrant_names: dict[str, str]
     value_labels: dict[str, str]
     difficulty_labels: dict[str, str]
+    strategies: dict[str, dict[str, Any]]
+    """Each quadrant's `QuadrantStrategy` fields, in the matrix's order."""
+    bant_priorities: dict[str, dict[str, str]]
+    """Each BANT priority rule's `PriorityRule` fields."""
+    rules: list[str]
 
 
 @cache
@@ -266,6 +277,7 @@ def _book(locale: Locale) -> _Book:
     territory = knowledge.get("territory", Territory)
     top_bant = knowledge.get("top_bant", TopBant)
     matrix = knowledge.get("strategy_matrix", StrategyMatrix)
+    assessment = knowledge.get("ideal_customer_assessment", IdealCustomerAssessment)
     signals = _signals()
     return _Book(
         locale=locale,
@@ -273,7 +285,7 @@ def _book(locale: Locale) -> _Book:
         template=template,
         territory=territory,
         top_bant=top_bant,
-        assessment=knowledge.get("ideal_customer_assessment", IdealCustomerAssessment),
+        assessment=assessment,
         matrix=matrix,
         signals=signals,
         tech=[(code, label.get(locale), cues) for code, label, cues in signals.tech],
@@ -284,6 +296,23 @@ def _book(locale: Locale) -> _Book:
         quadrant_names={q.code: q.name.get(locale) for q in matrix.quadrants},
         value_labels={band: label.get(locale) for band, label in matrix.value_axis.labels.items()},
         difficulty_labels={band: label.get(locale) for band, label in matrix.difficulty_scoring.bands.labels.items()},
+        strategies={
+            q.code: {
+                "name": q.name.get(locale),
+                "strategy": q.strategy.get(locale),
+                "actions": [a.get(locale) for a in q.actions],
+            }
+            for q in matrix.quadrants
+        },
+        bant_priorities={
+            r.code: {"label": r.label.get(locale), "action": r.action.get(locale)} for r in top_bant.bant.priority_rules
+        },
+        rules=[
+            _TEXT["rule_fit"][locale],
+            _TEXT["rule_tier"][locale],
+            assessment.scoring.formula.get(locale),
+            matrix.placement.description.get(locale),
+        ],
     )
 
 
@@ -299,17 +328,19 @@ class _Icp:
 
 
 @cache
-def _playbook_icp() -> IcpCompany:
+def _playbook_icp() -> _Icp:
     """The playbook's example ICP, matched in both languages (an English account against a zh profile too);
     built once per process, since it depends on the knowledge files only."""
     from ..schemas.icp import IcpInput
 
     en, zh = (generate_icp(IcpInput(product="-"), lang).company for lang in ("en", "zh"))
-    return en.model_copy(
-        update={
-            field: list(dict.fromkeys([*getattr(en, field), *getattr(zh, field)]))
-            for field in ("industry", "geography", "tech_stack", "growth_stage")
-        }
+    return _icp(
+        en.model_copy(
+            update={
+                field: list(dict.fromkeys([*getattr(en, field), *getattr(zh, field)]))
+                for field in ("industry", "geography", "tech_stack", "growth_stage")
+            }
+        )
     )
 
 
@@ -393,7 +424,8 @@ def _anti_signals(account: Account, book: _Book) -> tuple[list[str], list[str], 
     reasons: list[str] = []
     checks: list[str] = []
     notes = account.notes or ""
-    free = _Text(" | ".join([notes, account.growth_stage or "", *account.pain_signals, *account.tech_stack]))
+    index = book.signals.index
+    free = _Text(" | ".join([notes, account.growth_stage or "", *account.pain_signals, *account.tech_stack]), index)
 
     size = signals.company_size
     if account.employees is not None and account.employees < size.employees_under:
@@ -410,7 +442,7 @@ def _anti_signals(account: Account, book: _Book) -> tuple[list[str], list[str], 
     pct = account.layoffs_pct
     if pct is None and layoff_cue:
         # a share counts only in the sentence that mentions the layoffs ("grew 50%" elsewhere is not a layoff)
-        sentences = [x for x in _SENTENCE.split(notes) if layoffs.find(_Text(x))]
+        sentences = [x for x in _SENTENCE.split(notes) if layoffs.find(_Text(x, index))]
         shares = [float(m) for x in sentences for m in _PCT.findall(x)]
         pct = max(shares) if shares else None
     if pct is not None and pct > limit:
@@ -429,7 +461,7 @@ def _anti_signals(account: Account, book: _Book) -> tuple[list[str], list[str], 
 
     culture = signals.cultural
     committee = (account.stakeholders is not None and account.stakeholders >= culture.stakeholders_at_least) or (
-        notes != "" and book.signals.committee.find(_Text(notes)) is not None
+        notes != "" and book.signals.committee.find(_Text(notes, index)) is not None
     )
     if committee:
         low = f"{number(culture.low_acv_under)} {culture.currency}"
@@ -447,7 +479,7 @@ def _anti_signals(account: Account, book: _Book) -> tuple[list[str], list[str], 
 def _pains(account: Account, book: _Book) -> list[str]:
     found: list[str] = []
     for signal in account.pain_signals:
-        text = _Text(signal)
+        text = _Text(signal, book.signals.index)
         codes = [code for code, cues in book.signals.pain_cues if cues.find(text)]
         for code in codes or ["other"]:
             if code not in found:
@@ -455,16 +487,18 @@ def _pains(account: Account, book: _Book) -> list[str]:
     return found
 
 
-def _bant(account: Account, book: _Book) -> BantResult:
+def _bant(account: Account, book: _Book) -> dict[str, Any]:
+    """The fields of the account's `BantResult` (validated with the account, which is cheaper than on their own)."""
     screen = book.top_bant.bant
     given = account.bant
-    scores = {e.code: (getattr(given, e.code) if given else None) or 1 for e in screen.elements}
-    return BantResult(
-        scores=scores,
-        total=sum(scores.values()),
-        max=screen.max_total,
-        priority=screen.priority(scores),  # type: ignore[arg-type]
-    )
+    codes: list[str] = [element.code for element in screen.elements]
+    scores: dict[str, int] = {code: getattr(given, code) or 1 for code in codes} if given else dict.fromkeys(codes, 1)
+    return {
+        "scores": scores,
+        "total": sum(scores.values()),
+        "max": screen.max_total,
+        "priority": screen.priority(scores),
+    }
 
 
 Ratings = tuple[int | None, ...]
@@ -532,22 +566,23 @@ def _axes() -> _Axes:
     return _Axes(ideal=ideal, difficulty=difficulty)
 
 
-def _quadrant(account: Account, book: _Book) -> tuple[QuadrantResult, str]:
+def _quadrant(account: Account, book: _Book) -> tuple[dict[str, Any], str]:
+    """The fields of the account's `QuadrantResult` (validated with the account), and the reason."""
     axes = _axes()
     ideal = axes.ideal[_ideal_ratings(account)]
     difficulty = axes.difficulty[_difficulty_ratings(account)]
     code = book.matrix.place(ideal.score, difficulty.total)
     assumed = [*ideal.assumed, *difficulty.assumed]
     name = book.quadrant_names[code]
-    result = QuadrantResult(
-        code=code,
-        name=name,
-        ideal_score=round(ideal.score, 4),
-        value_band=ideal.band,
-        difficulty_total=difficulty.total,
-        difficulty_band=difficulty.band,
-        assumed=assumed,
-    )
+    result = {
+        "code": code,
+        "name": name,
+        "ideal_score": round(ideal.score, 4),
+        "value_band": ideal.band,
+        "difficulty_total": difficulty.total,
+        "difficulty_band": difficulty.band,
+        "assumed": assumed,
+    }
     a, c, y = difficulty.added
     reason = book.text["quadrant"].format(
         name=name,
@@ -599,7 +634,8 @@ def score_account(account: Account, icp: _Icp, book: _Book) -> ScoredAccount:
     reasons += checks
 
     bant = _bant(account, book)
-    reasons.append(text["bant"].format(total=bant.total, max=bant.max, label=book.priority_labels[bant.priority]))
+    label = book.priority_labels[bant["priority"]]
+    reasons.append(text["bant"].format(total=bant["total"], max=bant["max"], label=label))
     quadrant, why = _quadrant(account, book)
     reasons.append(why)
     return ScoredAccount(
@@ -622,12 +658,12 @@ def territory_check(pairs: list[tuple[Account, ScoredAccount]], book: _Book) -> 
     loads: list[TierLoad] = []
     advice: list[str] = []
     tier1_ok: bool | None = None
+    counts = Counter(scored.tier for _, scored in pairs)
+    engaged_counts = Counter(scored.tier for account, scored in pairs if account.engaged)
     for plan in territory.tiers:
         if plan.tier == "new" or plan.accounts is None:
             continue
-        members = [account for account, scored in pairs if scored.tier == plan.tier]
-        count = len(members)
-        engaged = sum(1 for account in members if account.engaged)
+        count, engaged = counts[plan.tier], engaged_counts[plan.tier]
         coverage = round(100 * engaged / count, 1) if count else None
         low, high = plan.accounts.min, plan.accounts.max
         status = "under" if count < low else "over" if count > high else "within"
@@ -655,7 +691,7 @@ def territory_check(pairs: list[tuple[Account, ScoredAccount]], book: _Book) -> 
         )
     return TerritoryResult(
         tiers=loads,
-        dropped=sum(1 for _, scored in pairs if scored.tier == "drop"),
+        dropped=counts["drop"],
         time_split={str(plan.tier): plan.time_pct for plan in territory.tiers},
         tier1_coverage_ok=tier1_ok,
         advice=advice,
@@ -664,30 +700,16 @@ def territory_check(pairs: list[tuple[Account, ScoredAccount]], book: _Book) -> 
 
 def score_accounts(inp: AccountsInput, locale: Locale) -> AccountsResult:
     book = _book(locale)
-    icp = _icp(inp.icp.company if inp.icp is not None else _playbook_icp())
+    icp = _icp(inp.icp.company) if inp.icp is not None else _playbook_icp()
     pairs = [(account, score_account(account, icp, book)) for account in inp.accounts]
     present = {scored.quadrant.code for _, scored in pairs}
     return AccountsResult(
         locale=locale,
         accounts=[scored for _, scored in pairs],
         territory=territory_check(pairs, book),
-        quadrants={
-            q.code: QuadrantStrategy(
-                name=q.name.get(locale), strategy=q.strategy.get(locale), actions=[a.get(locale) for a in q.actions]
-            )
-            for q in book.matrix.quadrants
-            if q.code in present
-        },
-        bant_priorities={
-            r.code: PriorityRule(label=r.label.get(locale), action=r.action.get(locale))
-            for r in book.top_bant.bant.priority_rules
-        },
-        rules=[
-            _TEXT["rule_fit"][locale],
-            _TEXT["rule_tier"][locale],
-            book.assessment.scoring.formula.get(locale),
-            book.matrix.placement.description.get(locale),
-        ],
+        quadrants={code: strategy for code, strategy in book.strategies.items() if code in present},
+        bant_priorities=book.bant_priorities,
+        rules=book.rules,
     )
 
 
