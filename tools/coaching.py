@@ -23,11 +23,13 @@ prospect's sentences (negated sentences are skipped except for pain), the questi
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
+
+from pydantic import TypeAdapter
 
 from .. import knowledge as kb
 from ..schemas.coaching import (
@@ -52,14 +54,14 @@ from ..schemas.coaching import (
 from ..schemas.common import Locale
 from ..schemas.knowledge.base import Terms
 from ..schemas.knowledge.closing import BuyingSignals
-from ..schemas.knowledge.coaching import SCORE_RULES, CallCoaching, CallTargets, ScoreRuleCode
+from ..schemas.knowledge.coaching import SCORE_RULES, CallCoaching, CallTargets, CallType, ScoreRuleCode
 from ..schemas.knowledge.discovery import SpinMethod
 from ..schemas.knowledge.objections import ObjectionLibrary
 from ..schemas.knowledge.prospecting import EmailTemplates
 from ..schemas.knowledge.qualification import MEDDPICC_ORDER, MeddpiccKey, MeddpiccRubric
 from .errors import PlaybookInputError
 from .objections import Classification, answer_text, classify, placeholder_values
-from .text_match import WORD, CueIndex, Prepared, count_questions, normalise, prepare, sentences
+from .text_match import WORD, CueIndex, count_questions, normalise, prepare, sentences
 from .transcript import Side, Transcript, Turn, assign_sides, read_transcript
 
 MAX_QUOTES_PER_ELEMENT = 3
@@ -179,49 +181,66 @@ def is_backchannel(text: str, max_words: int | None = None, words: int | None = 
 
 
 @dataclass
-class _Speech:
-    """A conversational turn: consecutive cues/lines of one speaker."""
+class _Speeches:
+    """The call's conversational turns (consecutive cues/lines of one speaker merged), as columns: item i of each
+    list describes turn i. Consecutive turns always have different speakers."""
 
-    speaker: str
-    parts: list[Turn]
-    words: int
-    questions: int
-    backchannel: bool
-    text: str = ""
+    turns: list[Turn]
+    first: list[int]
+    """Index in `turns` of each conversational turn's first cue/line (and len(turns) at the end)."""
+    speaker: list[str]
+    text: list[str]
+    start: list[float | None]
+    end: list[float | None]
+    words: list[int]
+    questions: list[int]
+    backchannel: list[bool]
 
-    @property
-    def start(self) -> float | None:
-        return self.parts[0].start
+    def __len__(self) -> int:
+        return len(self.speaker)
 
-    @property
-    def end(self) -> float | None:
-        return self.parts[-1].end
-
-
-def _speeches(turns: list[Turn]) -> list[_Speech]:
-    merged: list[_Speech] = []
-    for turn in turns:
-        if merged and merged[-1].speaker == turn.speaker:
-            merged[-1].parts.append(turn)
-            continue
-        merged.append(_Speech(turn.speaker, [turn], 0, 0, False))
-    for speech in merged:
-        speech.text = " ".join(part.text for part in speech.parts if part.text)
-        speech.words = len(WORD.findall(speech.text))
-        speech.questions = count_questions(speech.text)
-        speech.backchannel = is_backchannel(speech.text, words=speech.words)
-    return merged
+    def same(self, i: int, j: int) -> bool:
+        """Turns i and j are the same words by the same speaker at the same times."""
+        return self.turns[self.first[i] : self.first[i + 1]] == self.turns[self.first[j] : self.first[j + 1]]
 
 
-@dataclass
+def _speeches(turns: list[Turn]) -> _Speeches:
+    names = [turn.speaker for turn in turns]
+    first = [i for i, (before, name) in enumerate(zip([None, *names], names, strict=False)) if before != name]
+    bounds = [*first[1:], len(turns)]
+    text = [
+        turns[a].text if b - a == 1 else " ".join(turn.text for turn in turns[a:b] if turn.text)
+        for a, b in zip(first, bounds, strict=True)
+    ]
+    counted: dict[str, tuple[int, int, bool]] = {}  # short turns ("Okay.", "Mm-hmm.") repeat: each text counted once
+    for distinct in dict.fromkeys(text):
+        count = len(WORD.findall(distinct))
+        counted[distinct] = (count, count_questions(distinct), is_backchannel(distinct, words=count))
+    words, questions, backchannel = (list(column) for column in zip(*map(counted.__getitem__, text), strict=True))
+    return _Speeches(
+        turns,
+        [*first, len(turns)],
+        [names[a] for a in first],
+        text,
+        [turns[a].start for a in first],
+        [turns[b - 1].end for b in bounds],
+        words,
+        questions,
+        backchannel,
+    )
+
+
+@dataclass(slots=True)
 class _Monologue:
+    """A run of one speaker's turns, from turn `first` to turn `last` (the other speakers' backchannels inside
+    it included)."""
+
     speaker: str
     words: int
     start: float | None
     end: float | None
-    text: str
-    speeches: list[int] = field(default_factory=list)
-    """Positions in the speech list this run covers (its own speeches and the backchannels inside it)."""
+    first: int
+    last: int
 
     @property
     def seconds(self) -> float | None:
@@ -229,70 +248,49 @@ class _Monologue:
             return None
         return round(max(0.0, self.end - self.start), 1)
 
+    def text(self, speeches: _Speeches) -> str:
+        """What the speaker said in the run."""
+        return " ".join(
+            speeches.text[i] for i in range(self.first, self.last + 1) if speeches.speaker[i] == self.speaker
+        )
 
-def _alone(speech: _Speech, position: int) -> _Monologue:
-    return _Monologue(speech.speaker, speech.words, speech.start, speech.end, speech.text, [position])
+
+def _alone(speeches: _Speeches, i: int) -> _Monologue:
+    return _Monologue(speeches.speaker[i], speeches.words[i], speeches.start[i], speeches.end[i], i, i)
 
 
-def monologues(speeches: list[_Speech]) -> list[_Monologue]:
+def monologues(speeches: _Speeches) -> list[_Monologue]:
     """Runs of one speaker's speech that other speakers' backchannels do not break."""
+    speaker, words, start, end = speeches.speaker, speeches.words, speeches.start, speeches.end
     runs: list[_Monologue] = []
     current: _Monologue | None = None
-    pending: list[_Speech] = []  # backchannels heard since the current run's last speech
-    texts: list[str] = []  # the current run's speech texts
-    position = {id(speech): i for i, speech in enumerate(speeches)}
-    for i, speech in enumerate(speeches):
-        if current is not None and speech.speaker == current.speaker:
-            current.words += speech.words
-            current.end = speech.end if speech.end is not None else current.end
-            texts.append(speech.text)  # joined once when the run ends (a long run would copy its text each time)
-            current.speeches.extend([*(position[id(p)] for p in pending), i])
-            pending = []
-            continue
-        if current is not None and speech.backchannel:
-            pending.append(speech)
-            continue
+    pending: list[int] = []  # the backchannels heard since the current run's last turn
+    for i, name in enumerate(speaker):
         if current is not None:
-            current.text = " ".join(texts)
+            if name == current.speaker:
+                current.words += words[i]
+                if end[i] is not None:
+                    current.end = end[i]
+                current.last = i
+                pending = []
+                continue
+            if speeches.backchannel[i]:
+                pending.append(i)
+                continue
             runs.append(current)
-        # backchannels of the new speaker just before their run start it
-        lead: list[_Speech] = []
-        for earlier in reversed(pending):
-            if earlier.speaker != speech.speaker:
-                break
-            lead.insert(0, earlier)
-        for earlier in pending:
-            if earlier not in lead:
-                runs.append(
-                    _Monologue(
-                        earlier.speaker,
-                        earlier.words,
-                        earlier.start,
-                        earlier.end,
-                        earlier.text,
-                        [position[id(earlier)]],
-                    )
-                )
-        first = lead[0] if lead else speech
-        current = _Monologue(
-            speech.speaker,
-            sum(s.words for s in lead) + speech.words,
-            first.start,
-            speech.end,
-            " ".join([*(s.text for s in lead), speech.text]),
-            [*(position[id(s)] for s in lead), i],
-        )
-        texts = [current.text]
+        # backchannels of the new speaker just before their run start it; the others are runs of their own
+        # (except a repeat of one that starts the new run)
+        lead = len(pending)
+        while lead and speaker[pending[lead - 1]] == name:
+            lead -= 1
+        leading = pending[lead:]
+        runs.extend(_alone(speeches, p) for p in pending[:lead] if not any(speeches.same(p, q) for q in leading))
+        begin = leading[0] if leading else i
+        current = _Monologue(name, sum(words[p] for p in leading) + words[i], start[begin], end[i], begin, i)
         pending = []
     if current is not None:
-        current.text = " ".join(texts)
         runs.append(current)
-    for earlier in pending:
-        runs.append(
-            _Monologue(
-                earlier.speaker, earlier.words, earlier.start, earlier.end, earlier.text, [position[id(earlier)]]
-            )
-        )
+    runs.extend(_alone(speeches, p) for p in pending)
     return runs
 
 
@@ -305,32 +303,86 @@ def _duration(turns: list[Turn]) -> float | None:
     return round(span, 1) if span > 0 else None
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def count_fillers(texts: list[str]) -> Counter[str]:
+    """Filler words in the texts, counted in the order they first appear (each text's English fillers before
+    its Chinese ones). Each distinct text is searched once, all of them in one pass."""
     lexicon = _lexicon()
-    found: Counter[str] = Counter()
-    for text in texts:
-        folded = normalise(text)
-        for match in lexicon.filler_en.finditer(folded):
-            found[re.sub(r"\s+", " ", match.group(0))] += 1
-        if lexicon.filler_zh is not None:
-            for match in lexicon.filler_zh.finditer(folded):
-                found[match.group(0)] += 1
+    times = Counter(texts)
+    distinct = list(times)
+    if any("\x00" in text for text in distinct):  # the separator below must not occur in the texts
+        found: Counter[str] = Counter()
+        for text in texts:
+            found.update(filler for _kind, _position, filler in _filler_hits(normalise(text), lexicon))
+        return found
+    # "\x00" joins the texts: no filler spans it, and normalising the whole is normalising each text
+    folded = normalise("\x00".join(distinct))
+    hits = _filler_hits(folded, lexicon)
+    found = Counter()
+    if not hits:
+        return found
+    bounds: list[int] = []  # where each text but the first starts
+    while len(bounds) < len(distinct) - 1:
+        bounds.append(folded.index("\x00", bounds[-1] if bounds else 0) + 1)
+    for _text, _kind, _position, filler in sorted(
+        (bisect.bisect(bounds, position), kind, position, filler) for kind, position, filler in hits
+    ):
+        found[filler] += times[distinct[_text]]
     return found
+
+
+def _filler_hits(folded: str, lexicon: _Lexicon) -> list[tuple[int, int, str]]:
+    """(0 for English / 1 for Chinese, position, filler) of each filler in a normalised text."""
+    hits = [(0, match.start(), _SPACES.sub(" ", match.group(0))) for match in lexicon.filler_en.finditer(folded)]
+    if lexicon.filler_zh is not None:
+        hits += [(1, match.start(), match.group(0)) for match in lexicon.filler_zh.finditer(folded)]
+    return hits
 
 
 # ----------------------------------------------------------------------------------------------- finding
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sentence:
-    speaker: str
-    side: Side
+    """A distinct sentence of the call and the cue hits found in it (looked up once however often it is said)."""
+
     text: str
-    prepared: Prepared
     hits: dict[str, list[tuple[str, str]]]
     """Cue hits grouped by kind (see `_Lexicon.cues`)."""
-    speech: int = -1
-    """Position of the sentence's conversational turn in the speech list."""
+    question_type: str | None
+    """The SPIN type (or 'process', 'unclassified') of a question looked up with every cue."""
+
+
+_Said = tuple[int, str, Side, _Sentence]
+"""A sentence where it was said: (position of its conversational turn in the speech list, speaker, side, sentence)."""
+
+
+def _said(speeches: _Speeches, sides: dict[str, Side]) -> list[_Said]:
+    """Every sentence of the call in order, with its speaker, side and cue hits. The buyer's sentences and the
+    rep's questions carry every kind of cue; the rep's statements only matter for the next step. Texts repeat
+    ("Okay.", "Right."): each distinct turn and sentence is split and looked up once."""
+    lexicon = _lexicon()
+    looked_up: dict[tuple[str, bool], _Sentence] = {}
+    split: dict[tuple[str, Side], list[_Sentence]] = {}
+    said: list[_Said] = []
+    for position, (name, turn_text) in enumerate(zip(speeches.speaker, speeches.text, strict=True)):
+        side = sides[name]
+        found = split.get((turn_text, side))
+        if found is None:
+            found = split[turn_text, side] = []
+            for text in sentences(turn_text):
+                question = text.endswith(("?", "？"))
+                full = side == "prospect" or question
+                sentence = looked_up.get((text, full))
+                if sentence is None:
+                    hits = (lexicon.cues if full else lexicon.next_step_cues).grouped(prepare(text))
+                    sentence = _Sentence(text, hits, _question_type(hits) if question else None)
+                    looked_up[text, full] = sentence
+                found.append(sentence)
+        said += [(position, name, side, sentence) for sentence in found]
+    return said
 
 
 @dataclass
@@ -366,42 +418,39 @@ def _clauses(sentence: _Sentence) -> list[str]:
     return [part for part in parts if any(k.startswith("objection:") for _p, k in keywords.find(prepare(part)))]
 
 
-def find_next_step(all_sentences: list[_Sentence]) -> NextStep:
+def find_next_step(said: list[_Said]) -> NextStep:
     """The last committed next step of the call (a cue phrase), dated when it or one of the next two sentences
     carries a day, date or time; vague 'let's keep in touch' phrases are not a next step."""
-    best: NextStep | None = None
-    for position, sentence in enumerate(all_sentences):
+    best: tuple[str, str, str | None] | None = None  # quote, speaker, date phrase
+    for position, (_speech, speaker, _side, sentence) in enumerate(said):
         if "next" not in sentence.hits:
             continue
-        window = all_sentences[position : position + 3]
-        dated = next(((s, p) for s in window if (p := _date_phrase(s))), None)
+        window = said[position : position + 3]
+        dated = next(((at, p) for at, said_then in enumerate(window) if (p := _date_phrase(said_then[3]))), None)
         if dated is None and "vague" in sentence.hits:
             continue
         quote = sentence.text
-        if dated is not None and dated[0] is not sentence:
-            quote = f"{sentence.text} … {dated[0].text}"
-        candidate = NextStep(
-            found=True,
-            quote=_quote(quote),
-            has_date=dated is not None,
-            date_phrase=dated[1] if dated else None,
-            speaker=sentence.speaker,
-        )
-        if best is None or candidate.has_date or not best.has_date:
-            best = candidate
-    return best or NextStep(found=False, quote=None, has_date=False, date_phrase=None, speaker=None)
+        if dated is not None and dated[0] != 0:
+            quote = f"{sentence.text} … {window[dated[0]][3].text}"
+        if best is None or dated is not None or best[2] is None:
+            best = (_quote(quote), speaker, dated[1] if dated else None)
+    if best is None:
+        return NextStep(found=False, quote=None, has_date=False, date_phrase=None, speaker=None)
+    quote, speaker, date_phrase = best
+    return NextStep(found=True, quote=quote, has_date=date_phrase is not None, date_phrase=date_phrase, speaker=speaker)
 
 
-def _find(all_sentences: list[_Sentence], call_type: str, locale: Locale) -> _Found:
+def _find(said: list[_Said], call_type: str, locale: Locale) -> _Found:
     signals = kb.get("buying_signals", BuyingSignals)
     found = _Found()
-    values, _ = placeholder_values(None, locale)
+    values: dict[str, str] | None = None  # the objection answers' placeholders, filled when first needed
     context = "cold_call" if call_type == "cold_call" else "deal"
     seen_signals: set[tuple[str, str]] = set()
     seen_objections: set[str] = set()
     classified: dict[str, Classification] = {}
-    for sentence in all_sentences:
-        if sentence.side != "prospect":
+    clauses: dict[str, list[tuple[str, str]]] = {}  # a sentence's clauses and their keys, split once per text
+    for speech, speaker, side, sentence in said:
+        if side != "prospect" or not sentence.hits:
             continue
         for _phrase, code in sentence.hits.get("signal", ()):
             if (code, sentence.text) in seen_signals or len(found.signals) >= MAX_FOUND:
@@ -412,12 +461,13 @@ def _find(all_sentences: list[_Sentence], call_type: str, locale: Locale) -> _Fo
                     quote=_quote(sentence.text),
                     signal=code,
                     label=signals.by_code(code).label.get(locale),
-                    speaker=sentence.speaker,
+                    speaker=speaker,
                 )
             )
         if "objection" in sentence.hits and len(found.objections) < MAX_FOUND:
-            for clause in _clauses(sentence):
-                key = normalise(clause)
+            if sentence.text not in clauses:
+                clauses[sentence.text] = [(clause, normalise(clause)) for clause in _clauses(sentence)]
+            for clause, key in clauses[sentence.text]:
                 if key not in classified:
                     if len(classified) >= MAX_OBJECTION_CANDIDATES:
                         found.objections_capped = True
@@ -433,6 +483,8 @@ def _find(all_sentences: list[_Sentence], call_type: str, locale: Locale) -> _Fo
                 ):
                     continue
                 seen_objections.add(best.objection.id)
+                if values is None:
+                    values, _ = placeholder_values(None, locale)
                 found.objections.append(
                     ObjectionFound(
                         quote=_quote(sentence.text),
@@ -440,8 +492,8 @@ def _find(all_sentences: list[_Sentence], call_type: str, locale: Locale) -> _Fo
                         objection_id=best.objection.id,
                         confidence=result.confidence,
                         suggested_response=answer_text(best.objection, values, locale),
-                        speaker=sentence.speaker,
-                        segment=sentence.speech,
+                        speaker=speaker,
+                        segment=speech,
                     )
                 )
         hits = sentence.hits.get("evidence")
@@ -455,7 +507,7 @@ def _find(all_sentences: list[_Sentence], call_type: str, locale: Locale) -> _Fo
                 quote = _quote(sentence.text)
                 if quote not in quotes and len(quotes) < MAX_QUOTES_PER_ELEMENT:
                     quotes.append(quote)
-    found.next_step = find_next_step(all_sentences)
+    found.next_step = find_next_step(said)
     return found
 
 
@@ -740,6 +792,15 @@ def _targets(targets: CallTargets, coaching: CallCoaching, max_filler: float) ->
     )
 
 
+@cache
+def _call_targets(call_type: CallType, locale: Locale) -> Targets:
+    """The targets block of a result: it depends on the knowledge only, so it is built once per call type and
+    locale (results share it; nothing changes a result after it is built)."""
+    coaching = kb.get("call_targets", CallCoaching)
+    targets = _targets(coaching.for_call(call_type), coaching, coaching.max_rep_filler_per_100_words)
+    return _localise_gong(targets, coaching, locale)
+
+
 def _localise_gong(targets: Targets, coaching: CallCoaching, locale: Locale) -> Targets:
     if locale == "en":
         return targets
@@ -755,11 +816,10 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
     speeches = _speeches(transcript.turns)
     question_counts: Counter[str] = Counter()
     words: Counter[str] = Counter()
-    turns: Counter[str] = Counter()
-    for speech in speeches:
-        question_counts[speech.speaker] += speech.questions
-        words[speech.speaker] += speech.words
-        turns[speech.speaker] += 1
+    for name, count, asked in zip(speeches.speaker, speeches.words, speeches.questions, strict=True):
+        question_counts[name] += asked
+        words[name] += count
+    turns = Counter(speeches.speaker)
     total_words = sum(words.values())
     if total_words == 0:
         raise PlaybookInputError("transcript", "the speaker turns hold no words to count")
@@ -775,13 +835,14 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
 
     runs = monologues(speeches)
     longest: dict[str, _Monologue] = {}
+    longest_seconds: dict[str, float | None] = dict.fromkeys(transcript.speakers)
     for run in runs:
         if run.speaker not in longest or run.words > longest[run.speaker].words:
             longest[run.speaker] = run
-    longest_seconds: dict[str, float | None] = {}
-    for speaker in transcript.speakers:
-        secs = [r.seconds for r in runs if r.speaker == speaker and r.seconds is not None]
-        longest_seconds[speaker] = max(secs) if secs and transcript.has_start_times else None
+        if transcript.has_start_times:
+            seconds, most = run.seconds, longest_seconds[run.speaker]
+            if seconds is not None and (most is None or seconds > most):
+                longest_seconds[run.speaker] = seconds
 
     reps = [s for s in transcript.speakers if sides.sides[s] == "rep"]
     rep_words = sum(words[s] for s in reps)
@@ -793,20 +854,21 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
 
     # talk time from cue times
     talk_time_ratio: float | None = None
-    timed = [t for t in transcript.turns if t.start is not None and t.end is not None and t.end >= t.start]
-    if transcript.has_start_times and timed:
-        total_time = sum(t.end - t.start for t in timed if t.end is not None and t.start is not None)
-        rep_time = sum(
-            t.end - t.start for t in timed if t.speaker in reps and t.end is not None and t.start is not None
-        )
-        if total_time > 0:
-            talk_time_ratio = round(rep_time / total_time, 4)
-        if not transcript.has_end_times:
-            notes.append(
-                "时间占比按“到下一位发言开始为止”计算，最后一段发言未计入"
-                if zh
-                else "talk time counts each turn until the next turn starts; the last turn is left out"
+    if transcript.has_start_times:
+        timed = [t for t in transcript.turns if t.start is not None and t.end is not None and t.end >= t.start]
+        if timed:
+            total_time = sum(t.end - t.start for t in timed if t.end is not None and t.start is not None)
+            rep_time = sum(
+                t.end - t.start for t in timed if t.speaker in reps and t.end is not None and t.start is not None
             )
+            if total_time > 0:
+                talk_time_ratio = round(rep_time / total_time, 4)
+            if not transcript.has_end_times:
+                notes.append(
+                    "时间占比按“到下一位发言开始为止”计算，最后一段发言未计入"
+                    if zh
+                    else "talk time counts each turn until the next turn starts; the last turn is left out"
+                )
     if talk_time_ratio is None:
         not_computed.append(
             NotComputed(
@@ -815,7 +877,7 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
             )
         )
     duration = _duration(transcript.turns) if transcript.has_start_times else None
-    switches = sum(1 for a, b in itertools.pairwise(speeches) if a.speaker != b.speaker)
+    switches = len(speeches) - 1  # consecutive speeches always have different speakers
     interactivity = round(switches / (duration / 60), 2) if duration else None
     if interactivity is None:
         not_computed.append(
@@ -837,29 +899,17 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
             )
         )
 
-    rep_texts = [s.text for s in speeches if s.speaker in reps and not s.backchannel]
+    rep_texts = [
+        text
+        for name, text, backchannel in zip(speeches.speaker, speeches.text, speeches.backchannel, strict=True)
+        if name in reps and not backchannel
+    ]
     fillers = count_fillers(rep_texts)
     filler_total = sum(fillers.values())
     filler_rate = round(filler_total / rep_words * 100, 2) if rep_words else 0.0
 
-    # sentences in order, with side and cue hits (one index look-up per sentence)
-    lexicon = _lexicon()
-    all_sentences: list[_Sentence] = []
-    looked_up: dict[tuple[str, bool], tuple[Prepared, dict[str, list[tuple[str, str]]]]] = {}
-    for position, speech in enumerate(speeches):
-        side = sides.sides[speech.speaker]
-        for text in sentences(speech.text):
-            # the buyer's sentences and the rep's questions carry every kind of cue; the rep's statements only
-            # matter for the next step. Short sentences repeat ("Okay.", "Right."): each is looked up once.
-            full = side == "prospect" or text.endswith(("?", "？"))
-            key = (text, full)
-            if key not in looked_up:
-                prepared = prepare(text)
-                index = lexicon.cues if full else lexicon.next_step_cues
-                looked_up[key] = (prepared, index.grouped(prepared))
-            prepared, hits = looked_up[key]
-            all_sentences.append(_Sentence(speech.speaker, side, text, prepared, hits, position))
-    found = _find(all_sentences, inp.call_type, locale)
+    said = _said(speeches, sides.sides)
+    found = _find(said, inp.call_type, locale)
     if found.objections_capped:
         notes.append(
             f"异议检索在 {MAX_OBJECTION_CANDIDATES} 个候选分句后停止，后面的异议未列出"
@@ -871,10 +921,10 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
     mix: Counter[str] = Counter()
     pain_quote: str | None = None
     best_question: str | None = None
-    for sentence in all_sentences:
-        if sentence.side != "rep" or not sentence.text.endswith(("?", "？")):
+    for _speech, _speaker, side, sentence in said:
+        kind = sentence.question_type
+        if side != "rep" or kind is None:
             continue
-        kind = _question_type(sentence.hits)
         mix[kind] += 1
         if kind in ("implication", "need_payoff") and pain_quote is None:
             pain_quote = _quote(sentence.text)
@@ -894,7 +944,7 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
         rep_questions=rep_questions,
         monologue_words=rep_monologue.words,
         monologue_seconds=longest_rep_seconds,
-        monologue_quote=rep_monologue.text,
+        monologue_quote=rep_monologue.text(speeches),
         pain_questions=pain_questions,
         pain_quote=pain_quote,
         best_question=best_question,
@@ -943,7 +993,7 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
     ]
     segments, spans, segment_of = timeline(speeches, transcript.speakers, long_runs)
     for objection in found.objections:
-        objection.segment = None if objection.segment is None else segment_of.get(objection.segment)
+        objection.segment = None if objection.segment is None else segment_of[objection.segment]
     return CoachCallResult(
         locale=locale,
         call_type=inp.call_type,
@@ -951,7 +1001,7 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
         side_inference=SideInference(method=sides.method, explanation=sides.explanation),
         speakers=speakers,
         metrics=metrics,
-        targets=_localise_gong(_targets(targets_k, coaching, max_filler), coaching, locale),
+        targets=_call_targets(inp.call_type, locale),
         buying_signals=found.signals,
         objections=found.objections,
         next_step=next_step,
@@ -975,47 +1025,52 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
     )
 
 
+_TIMELINE = TypeAdapter(list[TalkSegment])
+
+
 def timeline(
-    speeches: list[_Speech], speakers: list[str], long_runs: list[_Monologue]
-) -> tuple[list[TalkSegment], list[MonologueSpan], dict[int, int]]:
+    speeches: _Speeches, speakers: list[str], long_runs: list[_Monologue]
+) -> tuple[list[TalkSegment], list[MonologueSpan], list[int]]:
     """The turns in order as chart segments (at most MAX_TIMELINE: longer calls merge consecutive turns, each
     segment named after the speaker with the most words in it), the long rep monologues as segment ranges, and
-    the segment of each speech position."""
+    the segment of each turn."""
     index = {name: i for i, name in enumerate(speakers)}
-    per = -(-len(speeches) // MAX_TIMELINE) if speeches else 1
-    segments: list[TalkSegment] = []
-    segment_of: dict[int, int] = {}
-    for first in range(0, len(speeches), per):
-        group = speeches[first : first + per]
-        if per == 1:  # a call short enough for one segment per turn: the turn's speaker
-            main = group[0].speaker
-        else:
+    speaker, start, end, words = speeches.speaker, speeches.start, speeches.end, speeches.words
+    per = -(-len(speeches) // MAX_TIMELINE) if len(speeches) else 1
+    if per == 1:  # a call short enough for one segment per turn: the turn's speaker
+        rows = [
+            {
+                "speaker": index[name],
+                "start": None if first is None else round(first, 1),
+                "end": None if last is None else round(last, 1),
+                "words": count,
+            }
+            for name, first, last, count in zip(speaker, start, end, words, strict=True)
+        ]
+    else:
+        rows = []
+        for first in range(0, len(speeches), per):
+            group = range(first, min(first + per, len(speeches)))
             by_speaker: Counter[str] = Counter()
-            for speech in group:
-                by_speaker[speech.speaker] += speech.words
-            main = max(group, key=lambda s: by_speaker[s.speaker]).speaker
-        for offset in range(len(group)):
-            segment_of[first + offset] = len(segments)
-        ends = [s.end for s in group if s.end is not None]
-        segments.append(
-            TalkSegment(
-                speaker=index[main],
-                start=None if group[0].start is None else round(group[0].start, 1),
-                end=round(max(ends), 1) if ends else None,
-                words=sum(s.words for s in group),
+            for i in group:
+                by_speaker[speaker[i]] += words[i]
+            main = speaker[max(group, key=lambda i: by_speaker[speaker[i]])]
+            ends = [last for last in (end[i] for i in group) if last is not None]
+            begin = start[first]
+            rows.append(
+                {
+                    "speaker": index[main],
+                    "start": None if begin is None else round(begin, 1),
+                    "end": round(max(ends), 1) if ends else None,
+                    "words": sum(words[i] for i in group),
+                }
             )
-        )
+    segment_of = [position // per for position in range(len(speeches))]
     spans = [
-        MonologueSpan(
-            first=segment_of[min(run.speeches)],
-            last=segment_of[max(run.speeches)],
-            words=run.words,
-            seconds=run.seconds,
-        )
+        MonologueSpan(first=segment_of[run.first], last=segment_of[run.last], words=run.words, seconds=run.seconds)
         for run in long_runs
-        if run.speeches
     ]
-    return segments, sorted(spans, key=lambda span: span.first), segment_of
+    return _TIMELINE.validate_python(rows), sorted(spans, key=lambda span: span.first), segment_of
 
 
 # ------------------------------------------------------------------------------------------------ markdown

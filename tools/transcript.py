@@ -197,16 +197,28 @@ def _read_cues(text: str, fmt: TranscriptFormat) -> Transcript | None:
 
 # ------------------------------------------------------------------------------------ header-block exports
 
-_HEADER_PATTERNS = (
-    # Otter / Teams text: "Jane Doe  0:03" or "Jane Doe 00:01:23"
-    re.compile(rf"^\s*(?P<name>[^\d\s:：|\[][^:：|\[\]]{{0,58}}?)\s+(?P<time>{_TIME})\s*$"),
-    # Gong-style: "0:03 | Jane Doe" (also "00:01:23 - Jane Doe")
-    re.compile(rf"^\s*(?P<time>{_TIME})\s*[|｜\-–]\s*(?P<name>[^:：|]{{1,60}}?)\s*$"),
-    # "Jane Doe | 0:03"
-    re.compile(rf"^\s*(?P<name>[^:：|\d][^:：|]{{0,58}}?)\s*[|｜]\s*(?P<time>{_TIME})\s*$"),
-    # "[00:01:23] Jane Doe" alone on its line
-    re.compile(rf"^\s*\[(?P<time>{_TIME})\]\s*(?P<name>[^:：\[\]]{{1,60}}?)\s*$"),
+# The patterns are written for one line at a time and also run over the whole text (re.M, lines joined by "\n"):
+# `[^\S\n]` is `\s` that never crosses a line, and every negated class leaves out "\n".
+_SP = r"[^\S\n]"
+_HEADER_PATTERNS = tuple(
+    re.compile(pattern, re.M)
+    for pattern in (
+        # Otter / Teams text: "Jane Doe  0:03" or "Jane Doe 00:01:23"
+        rf"^{_SP}*(?P<name>[^\d\s:：|\[][^:：|\[\]\n]{{0,58}}?){_SP}+(?P<time>{_TIME}){_SP}*$",
+        # Gong-style: "0:03 | Jane Doe" (also "00:01:23 - Jane Doe")
+        rf"^{_SP}*(?P<time>{_TIME}){_SP}*[|｜\-–]{_SP}*(?P<name>[^:：|\n]{{1,60}}?){_SP}*$",
+        # "Jane Doe | 0:03"
+        rf"^{_SP}*(?P<name>[^:：|\d\n][^:：|\n]{{0,58}}?){_SP}*[|｜]{_SP}*(?P<time>{_TIME}){_SP}*$",
+        # "[00:01:23] Jane Doe" alone on its line
+        rf"^{_SP}*\[(?P<time>{_TIME})\]{_SP}*(?P<name>[^:：\[\]\n]{{1,60}}?){_SP}*$",
+    )
 )
+_ANY_HEADER = re.compile(
+    "|".join(p.pattern.replace("(?P<name>", "(?:").replace("(?P<time>", "(?:") for p in _HEADER_PATTERNS), re.M
+)
+"""A line any header pattern matches (speaker plausibility not yet checked), found in one pass over the text."""
+_CLOCK = re.compile(r":\d\d")
+"""Part of every `_TIME`."""
 
 
 def _header(line: str) -> tuple[str, float] | None:
@@ -217,7 +229,10 @@ def _header(line: str) -> tuple[str, float] | None:
     return None
 
 
-def _read_header_blocks(lines: list[str]) -> Transcript | None:
+def _read_header_blocks(lines: list[str], flat: str) -> Transcript | None:
+    # most transcripts have no header line at all (no clock time even): one pass over the text tells
+    if not _CLOCK.search(flat) or sum(1 for m in _ANY_HEADER.finditer(flat) if _header(m.group()) is not None) < 2:
+        return None
     turns: list[Turn] = []
     headers = 0
     for line in lines:
@@ -242,33 +257,38 @@ def _read_header_blocks(lines: list[str]) -> Transcript | None:
 # --------------------------------------------------------------------------------------------- speaker lines
 
 _LINE = re.compile(
-    rf"""^\s*
-    (?:[\[(](?P<t1>{_TIME})[\])]\s*|(?P<t2>{_TIME})\s+(?:[-–|]\s*)?)?      # optional leading time
-    (?P<name>\*\*[^*\n]{{1,60}}\*\*|[^:：\n]{{1,60}}?)                        # speaker
-    (?:\s*[\[(](?P<t3>{_TIME})[\])])?                                          # optional trailing time
-    \s*[:：]\s*(?P<text>.*)$""",
-    re.X,
+    rf"""^{_SP}*
+    (?:[\[(](?P<t1>{_TIME})[\])]{_SP}*|(?P<t2>{_TIME}){_SP}+(?:[-–|]{_SP}*)?)?    # optional leading time
+    (?P<name>\*\*[^*\n]{{1,60}}\*\*|[^:：\n]{{1,60}}?)                             # speaker
+    (?:{_SP}*[\[(](?P<t3>{_TIME})[\])])?                                         # optional trailing time
+    (?P<before>{_SP}*)[:：](?P<after>{_SP}*)(?P<text>.*)$""",
+    re.X | re.M,
 )
+_LINES = re.compile(rf"^(?P<line>{_LINE.pattern}|[^\n]*\S[^\n]*)$", re.X | re.M)
+"""Every non-blank line of the text, with the `_LINE` groups filled when it has the shape of a speaker line."""
 
 
-def _read_speaker_lines(lines: list[str]) -> Transcript | None:
+@lru_cache(maxsize=4096)
+def _line_speaker(name: str) -> str | None:
+    """The speaker a `Name: text` line's label names, or None when the label is no plausible speaker."""
+    if not _plausible_label(name) or _TIME_RE.match(name.strip()):
+        return None
+    return normalise_speaker(name)
+
+
+def _read_speaker_lines(flat: str) -> Transcript | None:
     turns: list[Turn] = []
     labelled = stamped = orphan = 0
-    for line in lines:
-        if not line.strip():
-            continue
-        match = _LINE.match(line)
-        if (
-            match
-            and _plausible_label(match.group("name"))
-            and not _TIME_RE.match(match.group("name").strip())
-            and not _clock_split(line, match.start("text"))
-        ):
+    for line, t1, t2, name, t3, before, after, text in _LINES.findall(flat):
+        speaker = _line_speaker(name) if name else None
+        # '… at 4:00' is a clock time inside a sentence, not a speaker label ending at the colon
+        clock = not before and not after and name[-1:].isdigit() and text[:1].isdigit() and not t3
+        if speaker is not None and not clock:
             labelled += 1
-            stamp = match.group("t1") or match.group("t2") or match.group("t3")
+            stamp = t1 or t2 or t3
             start = parse_time(stamp) if stamp else None
             stamped += start is not None
-            turns.append(Turn(normalise_speaker(match.group("name")), match.group("text").strip(), start, None))
+            turns.append(Turn(speaker, text.strip(), start, None))
         elif turns:
             turns[-1].text = f"{turns[-1].text} {line.strip()}".strip()
         else:
@@ -289,9 +309,16 @@ def _read_speaker_lines(lines: list[str]) -> Transcript | None:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+"""`_CONTROL` for ASCII text, which bytes.translate counts without a regex scan."""
+
+
 def _looks_binary(text: str) -> int:
     sample = text[:20_000]
-    bad = len(_CONTROL.findall(sample))
+    if sample.isascii():
+        bad = len(sample) - len(sample.encode("ascii").translate(None, _CONTROL_BYTES))
+    else:
+        bad = len(_CONTROL.findall(sample))
     return bad if bad > max(3, len(sample) // 200) else 0
 
 
@@ -306,6 +333,7 @@ def read_transcript(text: str) -> Transcript:
         )
     body = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = body.splitlines()
+    flat = "\n".join(lines)  # every line break as "\n": the line regexes run over the whole text at once
     first = next((line.strip() for line in lines if line.strip()), "")
     candidates: list[Transcript | None] = []
     if first.startswith("WEBVTT"):
@@ -313,9 +341,9 @@ def read_transcript(text: str) -> Transcript:
     elif "-->" in body[:5000]:
         candidates.append(_read_cues(body, "srt"))
     if not any(candidates):
-        candidates.append(_read_header_blocks(lines))
+        candidates.append(_read_header_blocks(lines, flat))
     if not any(candidates):
-        candidates.append(_read_speaker_lines(lines))
+        candidates.append(_read_speaker_lines(flat))
     transcript = next((c for c in candidates if c is not None), None)
     if transcript is None or not transcript.turns:
         raise PlaybookInputError(
@@ -330,10 +358,14 @@ def read_transcript(text: str) -> Transcript:
 
 def _unify_speakers(transcript: Transcript) -> None:
     """One display name per speaker key (first written form), in order of first appearance."""
+    labels = dict.fromkeys(turn.speaker for turn in transcript.turns)  # each label once, in order
     display: dict[str, str] = {}
-    for turn in transcript.turns:
-        key = speaker_key(turn.speaker)
-        turn.speaker = display.setdefault(key, turn.speaker)
+    for label in labels:
+        display.setdefault(speaker_key(label), label)
+    written = {label: display[speaker_key(label)] for label in labels}
+    if any(name != label for label, name in written.items()):
+        for turn in transcript.turns:
+            turn.speaker = written[turn.speaker]
     transcript.speakers = list(display.values())
     if len(transcript.speakers) > MAX_SPEAKERS:
         raise PlaybookInputError(
