@@ -37,6 +37,7 @@ from ..schemas.knowledge.strategy import (
     DIFFICULTY_DIMENSIONS,
     IDEAL_DIMENSIONS,
     IdealCustomerAssessment,
+    QuadrantCode,
     StrategyMatrix,
     TopBant,
 )
@@ -138,11 +139,11 @@ _WORD = re.compile(r"\w+")
 _NOT_PLAIN = re.compile(
     "[^\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0002ebef]"
 )
-"""A character that is not 'plain': plain is ASCII, CJK ideographs, and general, CJK and full-width punctuation.
-Between plain characters an ignore-case match means equal lowercase, and lowercasing turns a plain character into
-one plain character, a word character exactly when the original is (checked over every code point). Other
-characters may not (Turkish İ lowercases to two characters, the long ſ matches s), so texts or cues with them are
-never screened."""
+"""A character that is not 'plain': plain is ASCII, CJK ideographs, general and CJK punctuation, and half- and
+full-width forms. Between plain characters an ignore-case match means equal lowercase, and lowercasing turns a
+plain character into one plain character, a word character exactly when the original is (checked over every code
+point). Other characters may not (Turkish İ lowercases to two characters, the long ſ matches s), so texts or cues
+with them are never screened."""
 
 
 class _Cues:
@@ -195,8 +196,8 @@ class _CueIndex:
 
 
 class _Text:
-    """A text read once for every cue list it is checked against: which indexed cues it holds in lowercase, or
-    None when it has characters that are not plain (every pattern then runs)."""
+    """A text read once for every cue list it is checked against (lists whose cues are in the index): which of the
+    index's cues it holds in lowercase, or None when it has characters that are not plain (every pattern runs)."""
 
     __slots__ = ("cues", "text")
 
@@ -253,12 +254,12 @@ class _Book:
     template: IcpTemplate
     territory: Territory
     top_bant: TopBant
-    assessment: IdealCustomerAssessment
-    matrix: StrategyMatrix
     signals: _Signals
     tech: list[tuple[str, str, _Cues]]
     attr_labels: dict[str, str]
     tier_criteria: dict[int, str]
+    tier_reasons: dict[TierCode, str]
+    """The reason for tiers 2 and 3, which say the tier's criteria only."""
     pain_labels: dict[str, str]
     priority_labels: dict[str, str]
     quadrant_names: dict[str, str]
@@ -269,6 +270,7 @@ class _Book:
     bant_priorities: dict[str, dict[str, str]]
     """Each BANT priority rule's `PriorityRule` fields."""
     rules: list[str]
+    """How fit, tier and quadrant are decided, as the result states them."""
 
 
 @cache
@@ -279,18 +281,20 @@ def _book(locale: Locale) -> _Book:
     matrix = knowledge.get("strategy_matrix", StrategyMatrix)
     assessment = knowledge.get("ideal_customer_assessment", IdealCustomerAssessment)
     signals = _signals()
+    text = {key: value[locale] for key, value in _TEXT.items()}
     return _Book(
         locale=locale,
-        text={key: value[locale] for key, value in _TEXT.items()},
+        text=text,
         template=template,
         territory=territory,
         top_bant=top_bant,
-        assessment=assessment,
-        matrix=matrix,
         signals=signals,
         tech=[(code, label.get(locale), cues) for code, label, cues in signals.tech],
         attr_labels={attr: labels[locale] for attr, labels in _ATTR_LABELS.items()},
         tier_criteria={tier: territory.tier(tier).criteria.get(locale) for tier in (1, 2, 3)},
+        tier_reasons={
+            tier: text[f"tier{tier}"].format(criteria=territory.tier(tier).criteria.get(locale)) for tier in (2, 3)
+        },
         pain_labels={item.code: item.label.get(locale) for item in template.pain_indicators},
         priority_labels={rule.code: rule.label.get(locale) for rule in top_bant.bant.priority_rules},
         quadrant_names={q.code: q.name.get(locale) for q in matrix.quadrants},
@@ -323,6 +327,8 @@ class _Icp:
     company: IcpCompany
     wanted: dict[str, list[tuple[str, str]]]
     """Each term list with each term's casefold."""
+    listed: dict[str, str]
+    """Each term list as shown: "SaaS, Fintech"."""
     spans: dict[str, str]
     """Each size range as shown: "50–500"."""
 
@@ -350,6 +356,9 @@ def _icp(company: IcpCompany) -> _Icp:
         wanted={
             attr: [(item, item.casefold()) for item in getattr(company, attr)]
             for attr in ("industry", "geography", "growth_stage", "tech_stack")
+        },
+        listed={
+            attr: ", ".join(getattr(company, attr)) for attr in ("industry", "geography", "growth_stage", "tech_stack")
         },
         spans={
             attr: f"{number(rng.min)}–{number(rng.max)}"
@@ -385,7 +394,7 @@ def _attributes(account: Account, icp: _Icp, book: _Book) -> tuple[dict[str, Att
             results[attr] = "match"
         else:
             results[attr] = "miss"
-            details.append(f"{labels[attr]}: {value} ∉ {', '.join(item for item, _ in wanted)}")
+            details.append(f"{labels[attr]}: {value} ∉ {icp.listed[attr]}")
     company = icp.company
     for attr, rng, val in (
         ("size_employees", company.size_employees, account.employees),
@@ -411,7 +420,7 @@ def _attributes(account: Account, icp: _Icp, book: _Book) -> tuple[dict[str, Att
             results["tech_stack"] = "match"
         else:
             results["tech_stack"] = "miss"
-            details.append(f"{label}: {', '.join(account.tech_stack)} ∉ {', '.join(item for item, _ in tools)}")
+            details.append(f"{label}: {', '.join(account.tech_stack)} ∉ {icp.listed['tech_stack']}")
     return results, details
 
 
@@ -528,10 +537,13 @@ class _DifficultyPoint:
 @dataclass(frozen=True)
 class _Axes:
     """Each axis of the strategy matrix for every combination of its three ratings (1–5, or None when not given):
-    6³ combinations per axis, worked out once per process from the knowledge files."""
+    6³ combinations per axis, and the quadrant of every pair of positions they come to; worked out once per
+    process from the knowledge files."""
 
     ideal: dict[Ratings, _IdealPoint]
     difficulty: dict[Ratings, _DifficultyPoint]
+    quadrant: dict[tuple[float, int], QuadrantCode]
+    """The quadrant for an ideal score and a difficulty total, by the matrix's placement rule."""
 
 
 @cache
@@ -563,7 +575,10 @@ def _axes() -> _Axes:
             added=(a, c, y),
             assumed=tuple(dim for dim in DIFFICULTY_DIMENSIONS if dim not in given),
         )
-    return _Axes(ideal=ideal, difficulty=difficulty)
+    scores = {point.score for point in ideal.values()}
+    totals = {point.total for point in difficulty.values()}
+    quadrant = {(score, total): matrix.place(score, total) for score in scores for total in totals}
+    return _Axes(ideal=ideal, difficulty=difficulty, quadrant=quadrant)
 
 
 def _quadrant(account: Account, book: _Book) -> tuple[dict[str, Any], str]:
@@ -571,7 +586,7 @@ def _quadrant(account: Account, book: _Book) -> tuple[dict[str, Any], str]:
     axes = _axes()
     ideal = axes.ideal[_ideal_ratings(account)]
     difficulty = axes.difficulty[_difficulty_ratings(account)]
-    code = book.matrix.place(ideal.score, difficulty.total)
+    code = axes.quadrant[ideal.score, difficulty.total]
     assumed = [*ideal.assumed, *difficulty.assumed]
     name = book.quadrant_names[code]
     result = {
@@ -627,10 +642,10 @@ def score_account(account: Account, icp: _Icp, book: _Book) -> ScoredAccount:
         reasons.append(text["tier1"].format(criteria=book.tier_criteria[1], pains="; ".join(labels)))
     elif icp_fit == "full":
         tier = 2
-        reasons.append(text["tier2"].format(criteria=book.tier_criteria[2]))
+        reasons.append(book.tier_reasons[2])
     else:
         tier = 3
-        reasons.append(text["tier3"].format(criteria=book.tier_criteria[3]))
+        reasons.append(book.tier_reasons[3])
     reasons += checks
 
     bant = _bant(account, book)
