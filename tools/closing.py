@@ -20,7 +20,9 @@ negotiation_rules, urgency_tactics, mutual_action_plan, stall_checklist):
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Literal
 
 from ..knowledge import get
@@ -36,10 +38,13 @@ from ..schemas.closing import (
 )
 from ..schemas.common import Locale
 from ..schemas.deal import Deal, RedFlag
+from ..schemas.knowledge.base import Terms, placeholder_set
 from ..schemas.knowledge.closing import (
+    BuyingSignal,
     BuyingSignals,
     ClosingTechniques,
     DiscountPolicy,
+    FalseSignal,
     NegotiationRules,
     UrgencyTactics,
 )
@@ -49,7 +54,7 @@ from ..schemas.knowledge.pipeline import MultithreadingRules, StallCheck, StallC
 from ..schemas.knowledge.qualification import MeddpiccRubric
 from ..schemas.qualify import QualifyResult
 from .errors import PlaybookInputError
-from .evidence import Passage, find_cues, terms
+from .evidence import CueSet, Passage, cue_set, find_cues, terms
 from .formatting import money, number
 from .mutual_action_plan import build_plan
 from .qualify import qualify
@@ -114,6 +119,12 @@ _T = {
 # ----------------------------------------------------------------------------------------- templates
 
 
+@cache
+def _placeholders(template: str) -> tuple[str, ...]:
+    """A knowledge template's placeholder names, sorted (en and zh use the same ones)."""
+    return tuple(sorted(placeholder_set(template)))
+
+
 def fill(
     template: Template, specs: list[PlaceholderSpec], given: Mapping[str, str], locale: Locale
 ) -> tuple[str, list[str]]:
@@ -124,7 +135,7 @@ def fill(
     by_name = {spec.name: spec for spec in specs}
     values: dict[str, str] = {}
     left: list[str] = []
-    for name in sorted(template.placeholders):
+    for name in _placeholders(template.en):
         spec = by_name[name]
         if given.get(name):
             values[name] = given[name]
@@ -144,6 +155,35 @@ def fill(
 TextSource = Literal["notes", "activity"]
 
 
+@dataclass(frozen=True)
+class _Cues:
+    """The cue lists close_plan looks for in notes and activities, prepared once from the knowledge."""
+
+    negations: tuple[str, ...]
+    signals: tuple[tuple[BuyingSignal, CueSet], ...]
+    not_signals: tuple[tuple[FalseSignal, CueSet], ...]
+    stall_checks: tuple[tuple[StallCheck, CueSet | None, CueSet | None], ...]
+    """In checklist order, each with its pass and fail cues."""
+
+
+@cache
+def _cues() -> _Cues:
+    signals = get("buying_signals", BuyingSignals)
+
+    def prepared(cues: Terms | None) -> CueSet | None:
+        return None if cues is None else cue_set(terms(cues))
+
+    return _Cues(
+        negations=terms(get("meddpicc", MeddpiccRubric).negation_cues),
+        signals=tuple((signal, cue_set(terms(signal.cues))) for signal in signals.signals),
+        not_signals=tuple((false, cue_set(terms(false.cues))) for false in signals.not_signals),
+        stall_checks=tuple(
+            (check, prepared(check.pass_cues), prepared(check.fail_cues))
+            for check in sorted(get("stall_checklist", StallChecklist).checks, key=lambda c: c.order)
+        ),
+    )
+
+
 def _texts(deal: Deal, inp: ClosePlanInput) -> list[tuple[TextSource, Passage]]:
     """The deal's notes and the logged activities, each cut once for all the cue look-ups."""
     texts: list[tuple[TextSource, Passage]] = [("notes", Passage(deal.notes))]
@@ -153,14 +193,13 @@ def _texts(deal: Deal, inp: ClosePlanInput) -> list[tuple[TextSource, Passage]]:
 
 def buying_signals_seen(texts: list[tuple[TextSource, Passage]], locale: Locale) -> tuple[list[SignalSeen], list[str]]:
     """Signals found in notes and activities (one per signal, first occurrence), and not-signals as warnings."""
-    book = get("buying_signals", BuyingSignals)
-    negations = terms(get("meddpicc", MeddpiccRubric).negation_cues)
+    cues = _cues()
     seen: list[SignalSeen] = []
-    for signal in book.signals:
+    for signal, signal_cues in cues.signals:
         for source, text in texts:
             if source == "activity" and not ({"notes", "activity"} & set(signal.detect_from)):
                 continue
-            hits = find_cues(text, terms(signal.cues), negations, statements_only=False, whole_sentences=True)
+            hits = find_cues(text, signal_cues, cues.negations, statements_only=False, whole_sentences=True)
             if hits:
                 seen.append(
                     SignalSeen(
@@ -174,9 +213,9 @@ def buying_signals_seen(texts: list[tuple[TextSource, Passage]], locale: Locale)
                 )
                 break
     warnings: list[str] = []
-    for false in book.not_signals:
+    for false, false_cues in cues.not_signals:
         for _source, text in texts:
-            hits = find_cues(text, terms(false.cues), negations, statements_only=False, whole_sentences=True)
+            hits = find_cues(text, false_cues, cues.negations, statements_only=False, whole_sentences=True)
             if hits:
                 warnings.append(
                     _T[locale]["not_signal"].format(
@@ -193,14 +232,13 @@ def buying_signals_seen(texts: list[tuple[TextSource, Passage]], locale: Locale)
 def closing_facts(inp: ClosePlanInput, scores: Mapping[str, int], signals: int) -> set[str]:
     """The closing-technique facts that hold for the deal (knowledge/closing_techniques.yaml `facts`)."""
     book = get("closing_techniques", ClosingTechniques)
-    fields = _field_values(inp)
     true: set[str] = set()
     for fact in book.facts:
         ok = True
         if fact.meddpicc_element is not None and fact.min_score is not None:
             ok = scores.get(fact.meddpicc_element, 1) >= fact.min_score
         if ok and fact.fields_all:
-            ok = all(_present(fields.get(name)) for name in fact.fields_all)
+            ok = all(_present(_field(inp, name)) for name in fact.fields_all)
         if ok and fact.min_buying_signals is not None:
             ok = signals >= fact.min_buying_signals
         if ok and fact.max_buying_signals is not None:
@@ -216,13 +254,22 @@ def _present(value: object) -> bool:
     return not (isinstance(value, str | list) and not value)
 
 
-def _field_values(inp: ClosePlanInput) -> dict[str, object]:
-    """Deal fields and close_plan inputs by name (what the knowledge's `fields_all` / `inputs` refer to)."""
-    values: dict[str, object] = {name: getattr(inp.deal, name) for name in type(inp.deal).model_fields}
-    values.update({name: getattr(inp, name) for name in type(inp).model_fields if name != "deal"})
-    if isinstance(values.get("next_step"), str) and not str(values["next_step"]).strip():
-        values["next_step"] = None
-    return values
+_INPUTS = frozenset(ClosePlanInput.model_fields) - {"deal"}
+_DEAL_FIELDS = frozenset(Deal.model_fields)
+
+
+def _field(inp: ClosePlanInput, name: str) -> object:
+    """A close_plan input, else a deal field, by name (what the knowledge's `fields_all` / `inputs` refer to);
+    None for an unknown name or a blank next step."""
+    if name in _INPUTS:
+        value = getattr(inp, name)
+    elif name in _DEAL_FIELDS:
+        value = getattr(inp.deal, name)
+    else:
+        return None
+    if name == "next_step" and isinstance(value, str) and not value.strip():
+        return None
+    return value
 
 
 def _script_values(inp: ClosePlanInput, locale: Locale) -> dict[str, str]:
@@ -332,7 +379,7 @@ def negotiation_rules(values: Mapping[str, str], locale: Locale) -> list[Negotia
     for rule in book.rules:
         example = None
         for candidate in rule.examples:
-            if all(values.get(name) or specs[name].default is not None for name in candidate.placeholders):
+            if all(values.get(name) or specs[name].default is not None for name in _placeholders(candidate.en)):
                 example, _ = fill(candidate, list(book.placeholders), values, locale)
                 break
         out.append(
@@ -352,15 +399,17 @@ def negotiation_rules(values: Mapping[str, str], locale: Locale) -> list[Negotia
 def urgency_facts(inp: ClosePlanInput, as_of: date) -> set[str]:
     """The urgency facts the inputs establish; a dated fact already past does not count."""
     book = get("urgency_tactics", UrgencyTactics)
-    fields = _field_values(inp)
-    for name in ("price_change_date", "regulatory_deadline"):
-        when = fields.get(name)
-        if isinstance(when, date) and when < as_of:
-            fields[name] = None
+
+    def value(name: str) -> object:
+        found = _field(inp, name)
+        if name in ("price_change_date", "regulatory_deadline") and isinstance(found, date) and found < as_of:
+            return None
+        return found
+
     true: set[str] = set()
     for fact in book.facts:
-        present = all(_present(fields.get(name)) for name in fact.inputs)
-        absent = all(not _present(fields.get(name)) for name in fact.inputs)
+        present = all(_present(value(name)) for name in fact.inputs)
+        absent = all(not _present(value(name)) for name in fact.inputs)
         if (fact.negated and absent) or (not fact.negated and present):
             true.add(fact.code)
     return true
@@ -386,11 +435,10 @@ def urgency_options(inp: ClosePlanInput, as_of: date, values: Mapping[str, str],
 # ----------------------------------------------------------------------------------------- stall checklist
 
 
-def _cue_hits(check: StallCheck, which: str, texts: list[Passage], negations: tuple[str, ...]) -> list[str]:
-    cues = check.pass_cues if which == "pass" else check.fail_cues
+def _cue_hits(cues: CueSet | None, texts: list[Passage], negations: tuple[str, ...]) -> list[str]:
     if cues is None:
         return []
-    return [clause for text in texts for _phrase, clause in find_cues(text, terms(cues), negations)]
+    return [clause for text in texts for _phrase, clause in find_cues(text, cues, negations)]
 
 
 def stall_checklist(
@@ -400,16 +448,15 @@ def stall_checklist(
     notes and activities."""
     deal = inp.deal
     t = _T[locale]
-    book = get("stall_checklist", StallChecklist)
-    negations = terms(get("meddpicc", MeddpiccRubric).negation_cues)
+    cues = _cues()
     scores = {e.key: e.score for e in q.elements}
     flag_codes = {f.code for f in flags}
     engaged = deal.engaged_contacts()
     champions = [c for c in engaged if c.role == "champion"]
     out: list[StallCheckOut] = []
-    for check in sorted(book.checks, key=lambda c: c.order):
-        passes = _cue_hits(check, "pass", texts, negations)
-        fails = _cue_hits(check, "fail", texts, negations)
+    for check, pass_cues, fail_cues in cues.stall_checks:
+        passes = _cue_hits(pass_cues, texts, cues.negations)
+        fails = _cue_hits(fail_cues, texts, cues.negations)
         evidence: list[str] = []
         ok: bool
         if check.code == "champion":
@@ -540,9 +587,9 @@ def close_plan(inp: ClosePlanInput, as_of: date, locale: Locale) -> ClosePlanRes
             "deal.stage", f"close_plan needs an open deal; {deal.stage!r} is closed (use an open stage)"
         )
     t = _T[locale]
-    q = qualify(deal, "meddpicc", as_of, locale)
-    flags = q.red_flags
     texts = _texts(deal, inp)
+    q = qualify(deal, "meddpicc", as_of, locale, notes=texts[0][1])
+    flags = q.red_flags
     signals, warnings = buying_signals_seen(texts, locale)
     scores = {e.key: e.score for e in q.elements}
     facts = closing_facts(inp, scores, len(signals))

@@ -132,18 +132,21 @@ class _Probe:
     """A clause prepared for many cue look-ups: its lower-case ASCII words, when that comparison is exact."""
 
     text: str
+    ascii: bool
     tokens: frozenset[str] | None
     """None when the text holds an ASCII look-alike: every cue is then searched for with its pattern."""
 
     @classmethod
     def of(cls, text: str) -> _Probe:
-        if not text.isascii() and _ASCII_LOOKALIKE.search(text):
-            return cls(text, None)
-        return cls(text, frozenset(_TOKEN.findall(text.lower())))
+        if text.isascii():
+            return cls(text, True, frozenset(_TOKEN.findall(text.lower())))
+        if _ASCII_LOOKALIKE.search(text):
+            return cls(text, False, None)
+        return cls(text, False, frozenset(_TOKEN.findall(text.lower())))
 
 
 @dataclass(frozen=True)
-class _CueSet:
+class CueSet:
     """Cue phrases, longest first, with each ASCII phrase filed under its longest word.
 
     An ASCII phrase's pattern only matches where each of its words (runs of letters and digits) stands whole in
@@ -155,6 +158,8 @@ class _CueSet:
     terms: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
     by_token: dict[str, tuple[int, ...]]
+    vocabulary: frozenset[str]
+    """The words phrases are filed under."""
     words: tuple[frozenset[str], ...]
     """Per ASCII phrase, its words; empty for the other phrases."""
     others: tuple[int, ...]
@@ -165,7 +170,7 @@ class _CueSet:
     """Per phrase whose characters have no case: the space-separated pieces it must contain; else None."""
 
     @classmethod
-    def of(cls, terms: tuple[str, ...]) -> _CueSet:
+    def of(cls, terms: tuple[str, ...]) -> CueSet:
         by_token: dict[str, list[int]] = {}
         words: list[frozenset[str]] = []
         literal: list[tuple[str, ...] | None] = []
@@ -186,6 +191,7 @@ class _CueSet:
             terms,
             tuple(_bounded(term) for term in terms),
             {token: tuple(indices) for token, indices in by_token.items()},
+            frozenset(by_token),
             tuple(words),
             tuple(others),
             tuple(foreign),
@@ -198,10 +204,9 @@ class _CueSet:
             candidates: Iterable[int] = range(start, len(self.terms))
         else:
             tokens = probe.tokens
-            filed = self.by_token.keys() & tokens
-            found = [i for token in filed for i in self.by_token[token] if self.words[i] <= tokens]
+            found = [i for token in self.vocabulary & tokens for i in self.by_token[token] if self.words[i] <= tokens]
             found += self.others
-            if not probe.text.isascii():
+            if not probe.ascii:
                 found += self.foreign
             if not found:
                 return None
@@ -217,9 +222,9 @@ class _CueSet:
 
 
 @cache
-def _patterns(terms: tuple[str, ...]) -> _CueSet:
-    # Longest first, so the more specific phrase is the one quoted.
-    return _CueSet.of(tuple(sorted(set(terms), key=lambda t: (-len(t), t))))
+def cue_set(phrases: tuple[str, ...]) -> CueSet:
+    """The phrases prepared for `find_cues`, longest first so that the more specific phrase is the one quoted."""
+    return CueSet.of(tuple(sorted(set(phrases), key=lambda t: (-len(t), t))))
 
 
 def terms(cues: Terms) -> tuple[str, ...]:
@@ -256,8 +261,8 @@ def _mask(clause: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-_IDIOMS = _CueSet.of((*NOT_NEGATIONS_EN, *NOT_NEGATIONS_ZH))
-_HEDGES = _patterns((*HEDGES_EN, *HEDGES_ZH))
+_IDIOMS = CueSet.of((*NOT_NEGATIONS_EN, *NOT_NEGATIONS_ZH))
+_HEDGES = cue_set((*HEDGES_EN, *HEDGES_ZH))
 
 
 def _without_idioms(text: str) -> str:
@@ -288,7 +293,7 @@ def is_negated_or_hedged(
     if _CONTRACTED_NEGATION.search(text):
         return True
     probe = _Probe.of(text)
-    if _patterns(tuple(negations)).first(probe) is not None:
+    if cue_set(tuple(negations)).first(probe) is not None:
         return True
     return statements_only and _HEDGES.first(probe) is not None
 
@@ -320,7 +325,7 @@ class Passage:
 
 def find_cues(
     text: str | Passage,
-    phrases: Sequence[str],
+    phrases: Sequence[str] | CueSet,
     negations: Sequence[str],
     *,
     statements_only: bool = True,
@@ -332,7 +337,7 @@ def find_cues(
     sentences instead of clauses (for long cue phrases that contain a comma).
     """
     passage = text if isinstance(text, Passage) else Passage(text)
-    cues = _patterns(tuple(phrases))
+    cues = phrases if isinstance(phrases, CueSet) else cue_set(tuple(phrases))
     found: list[tuple[str, str]] = []
     for probe in passage.sentences() if whole_sentences else passage.clauses():
         hit = cues.first(probe)

@@ -112,22 +112,25 @@ def next_actions(
     book = rubric(framework)
     order = {key: i for i, key in enumerate(book.keys())}
     weak = sorted((e for e in elements if e.score < book.scoring.max_score), key=lambda e: (e.score, order[e.key]))
-    moves = [
-        NextAction(element=e.key, action=book.element(e.key).next_action.get(locale), ask=e.gap_question) for e in weak
+    moves: list[tuple[str | None, str, str | None]] = [
+        (e.key, book.element(e.key).next_action.get(locale), e.gap_question) for e in weak
     ]
     by_severity = sorted(flags, key=lambda f: 0 if f.severity == "high" else 1)
-    seen = {move.action for move in moves}
+    seen = {action for _element, action, _ask in moves}
     for flag in by_severity:
         if flag.fix not in seen:
-            moves.append(NextAction(element=None, action=flag.fix, ask=None))
+            moves.append((None, flag.fix, None))
             seen.add(flag.fix)
-    return moves[:MAX_NEXT_ACTIONS]
+    return [NextAction(element=element, action=action, ask=ask) for element, action, ask in moves[:MAX_NEXT_ACTIONS]]
 
 
-def qualify(deal: Deal, framework: Framework, as_of: date, locale: Locale) -> QualifyResult:
-    """Score `deal` with `framework` on `as_of` (the pure core of `qualify_deal`)."""
+def qualify(
+    deal: Deal, framework: Framework, as_of: date, locale: Locale, notes: Passage | None = None
+) -> QualifyResult:
+    """Score `deal` with `framework` on `as_of` (the pure core of `qualify_deal`); `notes` are the deal's notes
+    when the caller has already cut them."""
     book = rubric(framework)
-    notes = Passage(deal.notes)
+    notes = Passage(deal.notes) if notes is None else notes
     elements = [score_element(framework, element, deal, locale, notes)[0] for element in book.elements]
     total = sum(e.score for e in elements)
     chosen = band(framework, total)
