@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import product
 from operator import attrgetter
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from .. import knowledge
 from ..schemas.accounts import (
     Account,
     AccountsInput,
     AccountsResult,
-    ScoredAccount,
     TerritoryResult,
     TierCode,
     TierLoad,
@@ -50,6 +49,7 @@ PARTIAL_FIT_MIN = 40
 UNKNOWN_POINTS = 0.5
 
 AttributeResult = Literal["match", "miss", "unknown"]
+IcpFit = Literal["full", "partial", "none"]
 _POINTS: dict[AttributeResult, float] = {"match": 1.0, "unknown": UNKNOWN_POINTS, "miss": 0.0}
 
 _TEXT = {
@@ -254,6 +254,7 @@ class _Book:
     template: IcpTemplate
     territory: Territory
     top_bant: TopBant
+    bant_elements: list[str]
     signals: _Signals
     tech: list[tuple[str, str, _Cues]]
     attr_labels: dict[str, str]
@@ -288,6 +289,7 @@ def _book(locale: Locale) -> _Book:
         template=template,
         territory=territory,
         top_bant=top_bant,
+        bant_elements=[element.code for element in top_bant.bant.elements],
         signals=signals,
         tech=[(code, label.get(locale), cues) for code, label, cues in signals.tech],
         attr_labels={attr: labels[locale] for attr, labels in _ATTR_LABELS.items()},
@@ -500,7 +502,7 @@ def _bant(account: Account, book: _Book) -> dict[str, Any]:
     """The fields of the account's `BantResult` (validated with the account, which is cheaper than on their own)."""
     screen = book.top_bant.bant
     given = account.bant
-    codes: list[str] = [element.code for element in screen.elements]
+    codes = book.bant_elements
     scores: dict[str, int] = {code: getattr(given, code) or 1 for code in codes} if given else dict.fromkeys(codes, 1)
     return {
         "scores": scores,
@@ -519,6 +521,8 @@ _difficulty_ratings = attrgetter(*DIFFICULTY_DIMENSIONS)
 @dataclass(frozen=True)
 class _IdealPoint:
     score: float
+    shown: str
+    """The score to two decimals, as the reason gives it."""
     band: str
     formula: str
     """The score worked out: "(0.5 × 5 + 0.5 × 1) ÷ 4"."""
@@ -561,6 +565,7 @@ def _axes() -> _Axes:
         )
         ideal[ratings] = _IdealPoint(
             score=score,
+            shown=f"{score:.2f}",
             band=matrix.value_axis.band(score),
             formula=f"({benefit}) ÷ {given.get(scoring.denominator, missing)}",
             assumed=tuple(dim for dim in IDEAL_DIMENSIONS if dim not in given),
@@ -602,7 +607,7 @@ def _quadrant(account: Account, book: _Book) -> tuple[dict[str, Any], str]:
     reason = book.text["quadrant"].format(
         name=name,
         formula=ideal.formula,
-        ideal=f"{ideal.score:.2f}",
+        ideal=ideal.shown,
         vband=book.value_labels[ideal.band],
         a=a,
         c=c,
@@ -614,7 +619,23 @@ def _quadrant(account: Account, book: _Book) -> tuple[dict[str, Any], str]:
     return result, reason
 
 
-def score_account(account: Account, icp: _Icp, book: _Book) -> ScoredAccount:
+class Scored(TypedDict):
+    """The fields of a `ScoredAccount`. The result validates every account's at once, which costs less than
+    building each account's model."""
+
+    name: str
+    fit: int
+    icp_fit: IcpFit
+    tier: TierCode
+    visible_pain: list[str]
+    anti_signals: list[str]
+    attributes: dict[str, AttributeResult]
+    bant: dict[str, Any]
+    quadrant: dict[str, Any]
+    reasons: list[str]
+
+
+def score_account(account: Account, icp: _Icp, book: _Book) -> Scored:
     locale = book.locale
     text = book.text
     attributes, details = _attributes(account, icp, book)
@@ -622,7 +643,7 @@ def score_account(account: Account, icp: _Icp, book: _Book) -> ScoredAccount:
     n = len(attributes)
     fit = round(100 * points / n) if n else 0
     missed = "miss" in attributes.values()
-    icp_fit = "full" if fit >= FULL_FIT_MIN and not missed else "partial" if fit >= PARTIAL_FIT_MIN else "none"
+    icp_fit: IcpFit = "full" if fit >= FULL_FIT_MIN and not missed else "partial" if fit >= PARTIAL_FIT_MIN else "none"
     # points are whole or half (see _POINTS) and at most 6, so `g` shows them as number() would: "4", "2.5"
     reasons = [text["fit"].format(fit=fit, points=f"{points:g}", n=n, fit_label=text[icp_fit]), *details]
 
@@ -653,28 +674,28 @@ def score_account(account: Account, icp: _Icp, book: _Book) -> ScoredAccount:
     reasons.append(text["bant"].format(total=bant["total"], max=bant["max"], label=label))
     quadrant, why = _quadrant(account, book)
     reasons.append(why)
-    return ScoredAccount(
-        name=account.name,
-        fit=fit,
-        icp_fit=icp_fit,
-        tier=tier,
-        visible_pain=pains,
-        anti_signals=codes,
-        attributes=attributes,
-        bant=bant,
-        quadrant=quadrant,
-        reasons=reasons,
-    )
+    return {
+        "name": account.name,
+        "fit": fit,
+        "icp_fit": icp_fit,
+        "tier": tier,
+        "visible_pain": pains,
+        "anti_signals": codes,
+        "attributes": attributes,
+        "bant": bant,
+        "quadrant": quadrant,
+        "reasons": reasons,
+    }
 
 
-def territory_check(pairs: list[tuple[Account, ScoredAccount]], book: _Book) -> TerritoryResult:
+def territory_check(pairs: list[tuple[Account, Scored]], book: _Book) -> TerritoryResult:
     """Accounts per tier against the recommended ranges, the time split, and tier coverage (engaged / all)."""
     territory, locale, text = book.territory, book.locale, book.text
     loads: list[TierLoad] = []
     advice: list[str] = []
     tier1_ok: bool | None = None
-    counts = Counter(scored.tier for _, scored in pairs)
-    engaged_counts = Counter(scored.tier for account, scored in pairs if account.engaged)
+    counts = Counter(scored["tier"] for _, scored in pairs)
+    engaged_counts = Counter(scored["tier"] for account, scored in pairs if account.engaged)
     for plan in territory.tiers:
         if plan.tier == "new" or plan.accounts is None:
             continue
@@ -717,7 +738,7 @@ def score_accounts(inp: AccountsInput, locale: Locale) -> AccountsResult:
     book = _book(locale)
     icp = _icp(inp.icp.company) if inp.icp is not None else _playbook_icp()
     pairs = [(account, score_account(account, icp, book)) for account in inp.accounts]
-    present = {scored.quadrant.code for _, scored in pairs}
+    present = {scored["quadrant"]["code"] for _, scored in pairs}
     return AccountsResult(
         locale=locale,
         accounts=[scored for _, scored in pairs],
