@@ -280,6 +280,9 @@ def monologues(speeches: _Speeches) -> list[_Monologue]:
             runs.append(current)
         # backchannels of the new speaker just before their run start it; the others are runs of their own
         # (except a repeat of one that starts the new run)
+        if not pending:
+            current = _Monologue(name, words[i], start[i], end[i], i, i)
+            continue
         lead = len(pending)
         while lead and speaker[pending[lead - 1]] == name:
             lead -= 1
@@ -365,24 +368,23 @@ def _said(speeches: _Speeches, sides: dict[str, Side]) -> list[_Said]:
     ("Okay.", "Right."): each distinct turn and sentence is split and looked up once."""
     lexicon = _lexicon()
     looked_up: dict[tuple[str, bool], _Sentence] = {}
-    split: dict[tuple[str, Side], list[_Sentence]] = {}
-    said: list[_Said] = []
-    for position, (name, turn_text) in enumerate(zip(speeches.speaker, speeches.text, strict=True)):
-        side = sides[name]
-        found = split.get((turn_text, side))
+
+    def sentence(text: str, side: Side) -> _Sentence:
+        question = text.endswith(("?", "？"))
+        full = side == "prospect" or question
+        found = looked_up.get((text, full))
         if found is None:
-            found = split[turn_text, side] = []
-            for text in sentences(turn_text):
-                question = text.endswith(("?", "？"))
-                full = side == "prospect" or question
-                sentence = looked_up.get((text, full))
-                if sentence is None:
-                    hits = (lexicon.cues if full else lexicon.next_step_cues).grouped(prepare(text))
-                    sentence = _Sentence(text, hits, _question_type(hits) if question else None)
-                    looked_up[text, full] = sentence
-                found.append(sentence)
-        said += [(position, name, side, sentence) for sentence in found]
-    return said
+            hits = (lexicon.cues if full else lexicon.next_step_cues).grouped(prepare(text))
+            found = looked_up[text, full] = _Sentence(text, hits, _question_type(hits) if question else None)
+        return found
+
+    turns = list(zip(speeches.text, [sides[name] for name in speeches.speaker], strict=True))
+    split = {(text, side): [sentence(part, side) for part in sentences(text)] for text, side in dict.fromkeys(turns)}
+    return [
+        (position, name, side, said)
+        for position, (name, (text, side)) in enumerate(zip(speeches.speaker, turns, strict=True))
+        for said in split[text, side]
+    ]
 
 
 @dataclass
@@ -816,9 +818,12 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
     speeches = _speeches(transcript.turns)
     question_counts: Counter[str] = Counter()
     words: Counter[str] = Counter()
-    for name, count, asked in zip(speeches.speaker, speeches.words, speeches.questions, strict=True):
-        question_counts[name] += asked
-        words[name] += count
+    # turns repeat ("Mm-hmm.", "Got it."): add up each distinct (speaker, words, questions) once
+    for (name, count, asked), times in Counter(
+        zip(speeches.speaker, speeches.words, speeches.questions, strict=True)
+    ).items():
+        question_counts[name] += asked * times
+        words[name] += count * times
     turns = Counter(speeches.speaker)
     total_words = sum(words.values())
     if total_words == 0:

@@ -264,8 +264,12 @@ _LINE = re.compile(
     (?P<before>{_SP}*)[:：](?P<after>{_SP}*)(?P<text>.*)$""",
     re.X | re.M,
 )
-_LINES = re.compile(rf"^(?P<line>{_LINE.pattern}|[^\n]*\S[^\n]*)$", re.X | re.M)
-"""Every non-blank line of the text, with the `_LINE` groups filled when it has the shape of a speaker line."""
+_PLAIN_LINE = rf"{_SP}*([^\s:：\[(*\d](?:[^:：\n\[(*]{{0,58}}[^\s:：\[(*])?)({_SP}*)[:：]({_SP}*)(.*)"
+"""`_LINE` where the label holds no time, bracket or bold (most lines): the same name, spaces and text, found
+without `_LINE`'s shortest-label search. Groups: name, before, after, text."""
+_LINES = re.compile(rf"^(?P<line>{_PLAIN_LINE}|{_LINE.pattern}|[^\n]*\S[^\n]*)$", re.X | re.M)
+"""Every non-blank line of the text, with the `_PLAIN_LINE` or else the `_LINE` groups filled when it has the
+shape of a speaker line."""
 
 
 @lru_cache(maxsize=4096)
@@ -279,7 +283,11 @@ def _line_speaker(name: str) -> str | None:
 def _read_speaker_lines(flat: str) -> Transcript | None:
     turns: list[Turn] = []
     labelled = stamped = orphan = 0
-    for line, t1, t2, name, t3, before, after, text in _LINES.findall(flat):
+    for line, name, before, after, text, t1, t2, full_name, t3, full_before, full_after, full_text in _LINES.findall(
+        flat
+    ):
+        if not name:
+            name, before, after, text = full_name, full_before, full_after, full_text
         speaker = _line_speaker(name) if name else None
         # '… at 4:00' is a clock time inside a sentence, not a speaker label ending at the colon
         clock = not before and not after and name[-1:].isdigit() and text[:1].isdigit() and not t3
