@@ -207,11 +207,8 @@ class _Text:
         ascii = text.isascii()
         if ascii or _NOT_PLAIN.search(text) is None:
             lower = text.lower()
-            words = set(_WORD.findall(lower))
-            self.cues = set()
-            if not words.isdisjoint(index.first_words):
-                for word in words & index.first_words:
-                    self.cues.update(cue for cue in index.by_word[word] if cue in lower)
+            words = index.first_words.intersection(_WORD.findall(lower))
+            self.cues = {cue for word in words for cue in index.by_word[word] if cue in lower}
             if anywhere := index.ascii_anywhere if ascii else index.anywhere:
                 self.cues.update(cue for cue in anywhere if cue in lower)
 
