@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from string import Formatter
 
 from .. import knowledge
@@ -77,11 +78,17 @@ def marker(name: str) -> str:
     return f"[{name}]"
 
 
+@lru_cache(maxsize=1024)
+def _parsed(text: str) -> tuple[tuple[str, str | None], ...]:
+    """A template's (literal, field) parts; parsed once per template text (the templates are the playbook's)."""
+    return tuple((literal, field) for literal, field, _spec, _conversion in Formatter().parse(text))
+
+
 def fill(text: str, values: dict[str, str]) -> tuple[str, list[str]]:
     """Fill `{name}` fields from `values`; a missing one becomes `[name]`. Returns (text, names left, in order)."""
     out: list[str] = []
     left: list[str] = []
-    for literal, field, _spec, _conversion in Formatter().parse(text):
+    for literal, field in _parsed(text):
         out.append(literal)
         if field is None:
             continue
