@@ -204,6 +204,8 @@ class CueSet:
             candidates: Iterable[int] = range(start, len(self.terms))
         else:
             tokens = probe.tokens
+            if self.vocabulary.isdisjoint(tokens) and not self.others and (probe.ascii or not self.foreign):
+                return None  # the common case: no phrase can be in this text
             found = [i for token in self.vocabulary & tokens for i in self.by_token[token] if self.words[i] <= tokens]
             found += self.others
             if not probe.ascii:
@@ -254,25 +256,24 @@ def sentences(text: str) -> list[str]:
 
 
 def _mask(clause: str, spans: Iterable[tuple[int, int]]) -> str:
-    chars = list(clause)
     for start, end in spans:
-        for i in range(start, end):
-            chars[i] = " "
-    return "".join(chars)
+        clause = clause[:start] + " " * (end - start) + clause[end:]
+    return clause
 
 
 _IDIOMS = CueSet.of((*NOT_NEGATIONS_EN, *NOT_NEGATIONS_ZH))
 _HEDGES = cue_set((*HEDGES_EN, *HEDGES_ZH))
 
 
-def _without_idioms(text: str) -> str:
-    """Each idiom in turn blanked out of the text."""
+def _without_idioms(text: str) -> _Probe:
+    """The text with each idiom in turn blanked out, prepared for cue look-ups."""
+    probe = _Probe.of(text)
     start = 0
-    while (hit := _IDIOMS.first(_Probe.of(text), start)) is not None:
+    while (hit := _IDIOMS.first(probe, start)) is not None:
         index, _match = hit
-        text = _IDIOMS.patterns[index].sub(" ", text)
+        probe = _Probe.of(_IDIOMS.patterns[index].sub(" ", probe.text))
         start = index + 1
-    return text
+    return probe
 
 
 def is_negated_or_hedged(
@@ -289,10 +290,9 @@ def is_negated_or_hedged(
     """
     if statements_only and clause.rstrip().endswith(("?", "？")):
         return True
-    text = _without_idioms(_mask(clause, mask))
-    if _CONTRACTED_NEGATION.search(text):
+    probe = _without_idioms(_mask(clause, mask))
+    if _CONTRACTED_NEGATION.search(probe.text):
         return True
-    probe = _Probe.of(text)
     if cue_set(tuple(negations)).first(probe) is not None:
         return True
     return statements_only and _HEDGES.first(probe) is not None
