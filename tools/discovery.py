@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import cache
 
 from .. import knowledge
 from ..schemas.common import Locale
@@ -136,14 +137,27 @@ def _bank_questions(inp: DiscoveryInput, values: Mapping[str, str], locale: Loca
         return out
     bank = knowledge.get("discovery_questions", DiscoveryQuestionBank)
     fill = _Defaults(values, bank.defaults(locale))
-    for category in QUESTION_CATEGORIES:
-        out[category] = [q.text.get(locale).format_map(fill) for q in bank.by_category(category)]
+    for category, questions in _bank_texts(locale).items():
+        out[category] = [question.format_map(fill) for question in questions]
     return out
+
+
+@cache
+def _bank_texts(locale: Locale) -> dict[QuestionCategory, list[str]]:
+    """The bank's questions by category, in one language (looked up once per process and locale)."""
+    bank = knowledge.get("discovery_questions", DiscoveryQuestionBank)
+    return {category: [q.text.get(locale) for q in bank.by_category(category)] for category in QUESTION_CATEGORIES}
+
+
+@cache
+def _askable() -> frozenset[str]:
+    """The MEDDPICC elements the bank has discovery questions for (the ones a discovery call can close)."""
+    bank = knowledge.get("discovery_questions", DiscoveryQuestionBank)
+    return frozenset(key for key in MEDDPICC_ORDER if bank.for_element(key))
 
 
 def _gaps(inp: DiscoveryInput, known: KnownFacts, locale: Locale) -> list[Gap]:
     rubric = knowledge.get("meddpicc", MeddpiccRubric)
-    bank = knowledge.get("discovery_questions", DiscoveryQuestionBank)
     scores: dict[str, int] = {}
     for key in MEDDPICC_ORDER:
         given = inp.deal.meddpicc.get(key) if inp.deal is not None else None
@@ -155,7 +169,7 @@ def _gaps(inp: DiscoveryInput, known: KnownFacts, locale: Locale) -> list[Gap]:
             scores[key] = 1
     keys = [k for k in MEDDPICC_ORDER if scores[k] < 3]
     if inp.deal is None:  # before a deal: only the elements a discovery call can close
-        keys = [k for k in keys if bank.for_element(k)]
+        keys = [k for k in keys if k in _askable()]
     keys.sort(key=lambda k: (scores[k], MEDDPICC_ORDER.index(k)))
     gaps = []
     for key in keys:
