@@ -147,12 +147,14 @@ class _Probe:
 
 @dataclass(frozen=True)
 class CueSet:
-    """Cue phrases, longest first, with each ASCII phrase filed under its longest word.
+    """Cue phrases in a fixed order (`cue_set` puts the longest first), indexed so that a text is searched only
+    for the phrases it can hold; the patterns still decide.
 
     An ASCII phrase's pattern only matches where each of its words (runs of letters and digits) stands whole in
-    the text, both ends sitting on a space, a punctuation mark or the phrase's word boundary; so only the
-    phrases filed under a word of the text are searched for. A phrase with a character that has no case
-    (Chinese) only matches where its words appear exactly as written.
+    the text, both ends sitting on a space, a punctuation mark or the phrase's word boundary; so each ASCII
+    phrase is filed under its longest word, and a text is searched for a phrase only when it has all of the
+    phrase's words. A phrase whose characters have no case (Chinese) only matches where its space-separated
+    pieces appear exactly as written. A text with an ASCII look-alike is searched for every phrase.
     """
 
     terms: tuple[str, ...]
