@@ -24,6 +24,8 @@ prospect's sentences (negated sentences are skipped except for pain), the questi
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -180,6 +182,18 @@ def is_backchannel(text: str, max_words: int | None = None, words: int | None = 
     return True
 
 
+_WORD_BYTES = bytes(ord("w") if WORD.fullmatch(chr(i)) else ord(" ") for i in range(128)) + b" " * 128
+"""A byte table that turns ASCII text into 'w' for each character `WORD` counts as a word character, else ' '."""
+
+
+def _count_words(text: str) -> int:
+    """`len(WORD.findall(text))`; for ASCII text, the runs of word characters counted without building them."""
+    if text.isascii():
+        mask = text.encode("ascii").translate(_WORD_BYTES)
+        return mask.count(b" w") + mask.startswith(b"w")
+    return len(WORD.findall(text))
+
+
 @dataclass
 class _Speeches:
     """The call's conversational turns (consecutive cues/lines of one speaker merged), as columns: item i of each
@@ -206,28 +220,28 @@ class _Speeches:
 
 def _speeches(turns: list[Turn]) -> _Speeches:
     names = [turn.speaker for turn in turns]
-    first = [i for i, (before, name) in enumerate(zip([None, *names], names, strict=False)) if before != name]
-    bounds = [*first[1:], len(turns)]
-    text = [
-        turns[a].text if b - a == 1 else " ".join(turn.text for turn in turns[a:b] if turn.text)
-        for a, b in zip(first, bounds, strict=True)
-    ]
+    changes = list(map(operator.ne, names, names[1:]))  # where the next cue/line has another speaker
+    if all(changes):  # the usual case: each cue/line is a conversational turn
+        first = list(range(len(turns)))
+        speaker, text = names, [turn.text for turn in turns]
+        start, end = [turn.start for turn in turns], [turn.end for turn in turns]
+    else:
+        first = [0, *itertools.compress(range(1, len(turns)), changes)]
+        bounds = [*first[1:], len(turns)]
+        speaker = [names[a] for a in first]
+        text = [
+            turns[a].text if b - a == 1 else " ".join(turn.text for turn in turns[a:b] if turn.text)
+            for a, b in zip(first, bounds, strict=True)
+        ]
+        start, end = [turns[a].start for a in first], [turns[b - 1].end for b in bounds]
+    limit = kb.get("call_targets", CallCoaching).backchannel_max_words
     counted: dict[str, tuple[int, int, bool]] = {}  # short turns ("Okay.", "Mm-hmm.") repeat: each text counted once
     for distinct in dict.fromkeys(text):
-        count = len(WORD.findall(distinct))
-        counted[distinct] = (count, count_questions(distinct), is_backchannel(distinct, words=count))
+        count = _count_words(distinct)
+        asked = count_questions(distinct) if "?" in distinct or "？" in distinct else 0
+        counted[distinct] = (count, asked, is_backchannel(distinct, limit, words=count))
     words, questions, backchannel = (list(column) for column in zip(*map(counted.__getitem__, text), strict=True))
-    return _Speeches(
-        turns,
-        [*first, len(turns)],
-        [names[a] for a in first],
-        text,
-        [turns[a].start for a in first],
-        [turns[b - 1].end for b in bounds],
-        words,
-        questions,
-        backchannel,
-    )
+    return _Speeches(turns, [*first, len(turns)], speaker, text, start, end, words, questions, backchannel)
 
 
 @dataclass(slots=True)
