@@ -343,10 +343,10 @@ def count_fillers(texts: list[str]) -> Counter[str]:
     bounds: list[int] = []  # where each text but the first starts
     while len(bounds) < len(distinct) - 1:
         bounds.append(folded.index("\x00", bounds[-1] if bounds else 0) + 1)
-    for _text, _kind, _position, filler in sorted(
+    for text_index, _kind, _position, filler in sorted(
         (bisect.bisect(bounds, position), kind, position, filler) for kind, position, filler in hits
     ):
-        found[filler] += times[distinct[_text]]
+        found[filler] += times[distinct[text_index]]
     return found
 
 
@@ -383,7 +383,7 @@ def _said(speeches: _Speeches, sides: dict[str, Side]) -> list[_Said]:
     lexicon = _lexicon()
     looked_up: dict[tuple[str, bool], _Sentence] = {}
 
-    def sentence(text: str, side: Side) -> _Sentence:
+    def look_up(text: str, side: Side) -> _Sentence:
         question = text.endswith(("?", "？"))
         full = side == "prospect" or question
         found = looked_up.get((text, full))
@@ -393,11 +393,11 @@ def _said(speeches: _Speeches, sides: dict[str, Side]) -> list[_Said]:
         return found
 
     turns = list(zip(speeches.text, [sides[name] for name in speeches.speaker], strict=True))
-    split = {(text, side): [sentence(part, side) for part in sentences(text)] for text, side in dict.fromkeys(turns)}
+    split = {(text, side): [look_up(part, side) for part in sentences(text)] for text, side in dict.fromkeys(turns)}
     return [
-        (position, name, side, said)
+        (position, name, side, sentence)
         for position, (name, (text, side)) in enumerate(zip(speeches.speaker, turns, strict=True))
-        for said in split[text, side]
+        for sentence in split[text, side]
     ]
 
 

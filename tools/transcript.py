@@ -218,7 +218,7 @@ _ANY_HEADER = re.compile(
 )
 """A line any header pattern matches (speaker plausibility not yet checked), found in one pass over the text."""
 _CLOCK = re.compile(r":\d\d")
-"""Part of every `_TIME`."""
+"""Part of every `_TIME`: a text without it has no header line."""
 
 
 def _header(line: str) -> tuple[str, float] | None:
@@ -283,10 +283,9 @@ def _line_speaker(name: str) -> str | None:
 def _read_speaker_lines(flat: str) -> Transcript | None:
     turns: list[Turn] = []
     labelled = stamped = orphan = 0
-    for line, name, before, after, text, t1, t2, full_name, t3, full_before, full_after, full_text in _LINES.findall(
-        flat
-    ):
-        if not name:
+    rows = _LINES.findall(flat)
+    for line, name, before, after, text, t1, t2, full_name, t3, full_before, full_after, full_text in rows:
+        if not name:  # not a plain line: `_LINE`'s groups
             name, before, after, text = full_name, full_before, full_after, full_text
         speaker = _line_speaker(name) if name else None
         # '… at 4:00' is a clock time inside a sentence, not a speaker label ending at the colon
@@ -315,8 +314,6 @@ def _read_speaker_lines(flat: str) -> Transcript | None:
 # ------------------------------------------------------------------------------------------------ reading
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
-
-
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 """`_CONTROL` for ASCII text, which bytes.translate counts without a regex scan."""
 
