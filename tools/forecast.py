@@ -83,9 +83,9 @@ def accuracy_of(snapshots: Sequence[ForecastSnapshot], deals: Sequence[Deal], as
     """For each ended period with a saved forecast, the last forecast taken by its end against the won value."""
     rule = get("forecast_categories", ForecastCategories).accuracy
     latest: dict[tuple[date, date], ForecastSnapshot] = {}
-    for snap in sorted(snapshots, key=lambda s: s.taken_on):
-        if snap.period_end < as_of and snap.taken_on <= snap.period_end:
-            latest[(snap.period_start, snap.period_end)] = snap
+    scored = [snap for snap in snapshots if snap.period_end < as_of and snap.taken_on <= snap.period_end]
+    for snap in sorted(scored, key=lambda s: s.taken_on):
+        latest[(snap.period_start, snap.period_end)] = snap
     results = []
     for (start, end), snap in sorted(latest.items()):
         actual = sum(d.value for d in deals if d.stage == "closed_won" and within(closed_on(d), start, end))
@@ -123,7 +123,7 @@ def forecast(
     past_close: list[Deal] = []
     demoted: list[Deal] = []
     bottom = rules.demotion.ladder[-1]
-    trigger_severity, exempt = {rules.demotion.trigger_severity}, frozenset(rules.demotion.exempt_flags)
+    trigger_severity, exempt = frozenset({rules.demotion.trigger_severity}), frozenset(rules.demotion.exempt_flags)
 
     rendered: dict[tuple[object, ...], str] = {}  # many deals share a reason (same close date, same stage)
     assigned: dict[tuple[str, frozenset[str]], bool] = {}

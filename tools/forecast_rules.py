@@ -36,8 +36,12 @@ _CLOSED_REASON = {
 
 def deal_conditions(deal: Deal) -> set[str]:
     """The assignment conditions a deal meets: verbal_agreement, contract_signed, engaged_champion."""
-    conditions = {name for name in ("verbal_agreement", "contract_signed") if getattr(deal, name)}
-    if any(c.role == "champion" for c in deal.engaged_contacts()):
+    conditions = set()
+    if deal.verbal_agreement:
+        conditions.add("verbal_agreement")
+    if deal.contract_signed:
+        conditions.add("contract_signed")
+    if any(c.engaged and c.role == "champion" for c in deal.contacts):
         conditions.add("engaged_champion")
     return conditions
 

@@ -16,8 +16,11 @@ Pure: deals, history and dates come in as arguments.
 
 from __future__ import annotations
 
+import heapq
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, Literal
 
 import yaml
@@ -43,7 +46,7 @@ from ..schemas.pipeline import (
 )
 from .formatting import number
 from .periods import month_end, resolve_period, within
-from .red_flags import red_flags, risk_level
+from .red_flags import derived, fired_flags, risk_level
 
 _WORDS: dict[str, dict[Locale, str]] = {
     "unspecified": {"en": "unspecified", "zh": "未注明"},
@@ -72,27 +75,38 @@ def cycle_days(deal: Deal) -> int | None:
     return (closed - deal.created).days
 
 
+_STAGE_INDEX: dict[str, int] = {code: i for i, code in enumerate(STAGE_ORDER)}
+
+
 def _order(stage: str) -> int:
-    return STAGE_ORDER.index(stage)
+    return _STAGE_INDEX[stage]
+
+
+def _probabilities(stages: PipelineStages) -> dict[str, float]:
+    """Each stage's probability by code (looked up per deal)."""
+    return {stage.code: stage.probability for stage in stages.stages}
 
 
 def furthest_stage_reached(deal: Deal, history: Sequence[StageChange] | None) -> int | None:
     """Index in STAGE_ORDER of the furthest stage the deal reached (closed_lost is not progress); None unknown."""
-    reached = [_order(change.to_stage) for change in history or () if change.to_stage != "closed_lost"]
-    if deal.stage != "closed_lost":
-        reached.append(_order(deal.stage))
-    return max(reached) if reached else None
+    furthest = -1 if deal.stage == "closed_lost" else _STAGE_INDEX[deal.stage]
+    for change in history or ():
+        if change.to_stage != "closed_lost" and _STAGE_INDEX[change.to_stage] > furthest:
+            furthest = _STAGE_INDEX[change.to_stage]
+    return None if furthest < 0 else furthest
 
 
 def _advanced(deal: Deal, history: Sequence[StageChange] | None, start: date, as_of: date) -> bool:
     if history:
-        return any(
-            change.from_stage is not None
-            and start < change.changed_on <= as_of
-            and change.to_stage != "closed_lost"
-            and _order(change.to_stage) > _order(change.from_stage)
-            for change in history
-        )
+        for change in history:
+            if (
+                change.from_stage is not None
+                and start < change.changed_on <= as_of
+                and change.to_stage != "closed_lost"
+                and _STAGE_INDEX[change.to_stage] > _STAGE_INDEX[change.from_stage]
+            ):
+                return True
+        return False
     # Inline deal without history: it entered its (non-first, non-lost) stage this week after being created.
     return (
         deal.stage not in ("prospecting", "closed_lost")
@@ -102,10 +116,12 @@ def _advanced(deal: Deal, history: Sequence[StageChange] | None, start: date, as
     )
 
 
-def _slipped(deal: Deal, changes: Sequence[CloseDateChange] | None, start: date, as_of: date) -> bool:
+def _slipped(
+    deal: Deal, changes: Sequence[CloseDateChange] | None, start: date, as_of: date, end_of_month: date
+) -> bool:
+    """Pushed out of as_of's month (`end_of_month`) this week (by the history), or ever (inline deals)."""
     if not deal.is_open:
         return False
-    end_of_month = month_end(as_of)
     if changes is None:
         return deal.close_date_changes > 0 and deal.close_date is not None and deal.close_date > end_of_month
     return any(
@@ -141,9 +157,11 @@ def review_pipeline(
 
     open_deals = [d for d in deals if d.is_open]
     total = sum(d.value for d in open_deals)
-    weighted = sum(d.value * stages.probability(d.stage) for d in open_deals)
+    probability = derived(stages, _probabilities)
+    weighted = sum(d.value * probability[d.stage] for d in open_deals)
     new = [d for d in deals if d.created is not None and week_start < d.created <= as_of]
     advanced = sum(1 for d in deals if _advanced(d, history.get(d.id or ""), week_start, as_of))
+    end_of_month = month_end(as_of)
     slipped = sum(
         1
         for d in deals
@@ -152,6 +170,7 @@ def review_pipeline(
             None if close_date_history is None else close_date_history.get(d.id or "", []),
             week_start,
             as_of,
+            end_of_month,
         )
     )
     won_in_period = [d for d in deals if d.stage == "closed_won" and within(closed_on(d), period_start, period_end)]
@@ -178,11 +197,11 @@ def review_pipeline(
     )
 
     spec = template.deals_to_review
-    top = sorted(open_deals, key=lambda d: (-d.value, d.company, d.id or ""))[: spec.limit]
+    top = heapq.nsmallest(spec.limit, open_deals, key=lambda d: (-d.value, d.company, d.id or ""))
     to_review: list[DealToReview] = []
     actions: list[str] = []
     for deal in top:
-        flags = red_flags(deal, as_of, locale)
+        flags = fired_flags(deal, as_of, locale)
         risk = risk_level(flags)
         to_review.append(
             DealToReview(
@@ -255,29 +274,29 @@ def review_pipeline(
         actions=actions,
         pipeline_health=health,
         yaml="",
-        funnel=funnel(open_deals, stages),
+        funnel=funnel(open_deals, probability),
     )
     result.yaml = review_yaml(result, _currency(deals))
     return result
 
 
-def funnel(open_deals: Sequence[Deal], stages: PipelineStages) -> list[StageFunnel]:
+def funnel(open_deals: Sequence[Deal], probability: Mapping[str, float]) -> list[StageFunnel]:
     """Open deals per open stage in pipeline order: count, value and value x the stage's probability."""
-    rows = []
-    for stage in OPEN_STAGES:
-        in_stage = [d for d in open_deals if d.stage == stage]
-        value = sum(d.value for d in in_stage)
-        probability = stages.probability(stage)
-        rows.append(
-            StageFunnel(
-                stage=stage,
-                count=len(in_stage),
-                value=round(value, 2),
-                probability=probability,
-                weighted=round(value * probability, 2),
-            )
+    count = dict.fromkeys(OPEN_STAGES, 0)
+    value: dict[str, float] = dict.fromkeys(OPEN_STAGES, 0)
+    for deal in open_deals:
+        count[deal.stage] += 1
+        value[deal.stage] += deal.value
+    return [
+        StageFunnel(
+            stage=stage,
+            count=count[stage],
+            value=round(value[stage], 2),
+            probability=probability[stage],
+            weighted=round(value[stage] * probability[stage], 2),
         )
-    return rows
+        for stage in OPEN_STAGES
+    ]
 
 
 def _currency(deals: Sequence[Deal]) -> str:
@@ -336,7 +355,7 @@ def review_yaml(result: ReviewPipelineResult, currency: str) -> str:
     health = {f.key: health_values[f.key] for f in template.pipeline_health.fields}
     health[template.pipeline_health.stage_conversion_key] = {c.key: _pct(c.rate, loc) for c in h.stage_conversion}
     header = {f.key: result.as_of.isoformat() for f in template.header}
-    document = {
+    document: dict[str, Any] = {
         template.root_key: {
             **header,
             template.review_summary.key: {f.key: summary_values[f.key] for f in template.review_summary.fields},
@@ -345,8 +364,107 @@ def review_yaml(result: ReviewPipelineResult, currency: str) -> str:
             template.pipeline_health.key: health,
         }
     }
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # the C emitter: same text, much faster
-    return yaml.dump(document, Dumper=dumper, sort_keys=False, allow_unicode=True, width=1000)
+    return yaml_text(document)
+
+
+# --- YAML text -------------------------------------------------------------------------------------------------
+# Even with its C emitter, `yaml.dump` spends most of a review's time in PyYAML's Python representer and resolver.
+# The review is only mappings, lists and strings, so it is written here directly, exactly as
+# `yaml.dump(document, Dumper=CSafeDumper, sort_keys=False, allow_unicode=True, width=1000)` writes it: block
+# style, sequences in a mapping not indented, a string plain unless YAML would read it as something else or it
+# holds an indicator (then single-quoted). Anything this writer does not handle (a line break, a control or
+# astral character, a line long enough to be folded, a key that is not plain) sends the whole document to
+# `yaml.dump`.
+
+_YAML_WIDTH = 1000
+_YAML_DUMPER: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # the C emitter when PyYAML has it
+_YAML_TEXT = re.compile(r"[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+"""Printable text without line breaks (the emitter double-quotes or folds text holding other characters)."""
+_YAML_QUOTE_FIRST = frozenset("#,[]{}&*!|>'\"%@` ")
+"""First characters that start YAML syntax (or a leading space): such text is quoted."""
+
+
+class _Unhandled(Exception):
+    """A value the direct YAML writer leaves to yaml.dump."""
+
+
+def _yaml_scalar(text: str) -> str:
+    """`text` plain or in single quotes, as the emitter writes a string in block style."""
+    if not _YAML_TEXT.fullmatch(text):
+        raise _Unhandled
+    if not text:
+        if not _yaml_implicit(text):  # '' reads as null, so it is quoted
+            raise _Unhandled
+    elif not (
+        text[0] in _YAML_QUOTE_FIRST
+        or ": " in text
+        or " #" in text
+        or text[-1] in " :"
+        or (text[0] in "?:-" and text[1:2] in ("", " "))
+        or text.startswith(("---", "..."))
+        or _yaml_implicit(text)
+    ):
+        return text
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _yaml_implicit(text: str) -> bool:
+    """True when YAML would read the plain text as something else than a string: null, bool, number, date."""
+    resolvers = _YAML_DUMPER.yaml_implicit_resolvers  # by first character: most text starts with none of them
+    implicit = resolvers.get(text[:1], ())
+    if None in resolvers:
+        implicit = [*implicit, *resolvers[None]]
+    return any(regexp.match(text) for _, regexp in implicit)
+
+
+@cache
+def _yaml_key(key: object) -> str:
+    """A mapping key (the template's: checked once each); only plain keys are handled."""
+    if not isinstance(key, str) or not key or len(key) > 128 or _yaml_scalar(key) != key:
+        raise _Unhandled
+    return key
+
+
+def _yaml_mapping(mapping: dict[str, Any], indent: str, lines: list[str], first: str | None = None) -> None:
+    for key, value in mapping.items():
+        head = f"{indent if first is None else first}{_yaml_key(key)}:"
+        first = None
+        if type(value) is str:
+            lines.append(f"{head} {_yaml_scalar(value)}")
+        elif not value and isinstance(value, dict | list):
+            lines.append(f"{head} {'{}' if isinstance(value, dict) else '[]'}")
+        elif isinstance(value, dict):
+            lines.append(head)
+            _yaml_mapping(value, indent + "  ", lines)
+        elif isinstance(value, list):
+            lines.append(head)
+            _yaml_sequence(value, indent, lines)
+        else:
+            raise _Unhandled
+
+
+def _yaml_sequence(items: list[Any], indent: str, lines: list[str]) -> None:
+    for item in items:
+        if type(item) is str:
+            lines.append(f"{indent}- {_yaml_scalar(item)}")
+        elif isinstance(item, dict) and item:
+            _yaml_mapping(item, indent + "  ", lines, first=f"{indent}- ")
+        else:
+            raise _Unhandled
+
+
+def yaml_text(document: dict[str, Any]) -> str:
+    """`document` as the text `yaml.dump` gives it (see above)."""
+    lines: list[str] = []
+    try:
+        if not document:
+            raise _Unhandled
+        _yaml_mapping(document, "", lines)
+        if max(map(len, lines)) > _YAML_WIDTH:
+            raise _Unhandled
+    except _Unhandled:
+        return yaml.dump(document, Dumper=_YAML_DUMPER, sort_keys=False, allow_unicode=True, width=_YAML_WIDTH)
+    return "\n".join(lines) + "\n"
 
 
 def review_markdown(result: ReviewPipelineResult) -> str:

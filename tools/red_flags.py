@@ -4,9 +4,11 @@ close_plan, review_pipeline and forecast. Each flag is evaluated from the deal a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+import operator
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, NamedTuple, TypeVar
 
 from ..knowledge import get
 from ..schemas.common import Locale
@@ -24,15 +26,19 @@ from ..schemas.knowledge.vocab import STAGE_ORDER
 from .formatting import number
 
 
-def deal_metrics(deal: Deal, as_of: date) -> dict[str, float]:
-    """The numbers the flag thresholds compare against; a metric that cannot be computed is absent."""
-    engaged = deal.engaged_contacts()
+def _minimum_and_metrics(deal: Deal, as_of: date) -> tuple[int, dict[str, float]]:
+    engaged = champions = economic_buyers = 0
+    for contact in deal.contacts:
+        if contact.engaged:
+            engaged += 1
+            champions += contact.role == "champion"
+            economic_buyers += contact.role == "economic_buyer"
     minimum = get("multithreading", MultithreadingRules).minimum_for(deal.value)
     metrics: dict[str, float] = {
-        "engaged_contacts": len(engaged),
-        "engaged_champions": sum(1 for c in engaged if c.role == "champion"),
-        "engaged_economic_buyers": sum(1 for c in engaged if c.role == "economic_buyer"),
-        "multithread_shortfall": minimum - len(engaged),
+        "engaged_contacts": engaged,
+        "engaged_champions": champions,
+        "engaged_economic_buyers": economic_buyers,
+        "multithread_shortfall": minimum - engaged,
         "close_date_changes": deal.close_date_changes,
     }
     if deal.last_activity is not None:
@@ -41,81 +47,224 @@ def deal_metrics(deal: Deal, as_of: date) -> dict[str, float]:
         metrics["days_in_stage"] = (as_of - deal.stage_entered).days
     if deal.close_date is not None:
         metrics["days_past_close_date"] = (as_of - deal.close_date).days
-    return metrics
+    return minimum, metrics
+
+
+def deal_metrics(deal: Deal, as_of: date) -> dict[str, float]:
+    """The numbers the flag thresholds compare against; a metric that cannot be computed is absent."""
+    return _minimum_and_metrics(deal, as_of)[1]
+
+
+# `Threshold.breached`'s comparisons (anything else is equality there too).
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "lt": operator.lt,
+    "le": operator.le,
+}
+
+
+@dataclass(frozen=True)
+class _Check:
+    """A trigger's conditions as tuples, tested exactly as `Trigger.fires` tests them (its stage list is
+    already applied: a check is only listed under the stages its trigger allows)."""
+
+    missing: tuple[str, ...]
+    present: tuple[str, ...]
+    flags_true: tuple[str, ...]
+    flags_false: tuple[str, ...]
+    thresholds: tuple[tuple[str, Callable[[float, float], bool], float], ...]
+
+    @classmethod
+    def of(cls, trigger: Trigger) -> _Check:
+        return cls(
+            tuple(trigger.missing),
+            tuple(trigger.present),
+            tuple(trigger.flags_true),
+            tuple(trigger.flags_false),
+            tuple((t.metric, _COMPARE.get(t.op, operator.eq), t.value) for t in trigger.thresholds),
+        )
+
+    def fires(self, present: Collection[str], true_flags: Collection[str], metrics: dict[str, float]) -> bool:
+        for name in self.missing:
+            if name in present:
+                return False
+        for name in self.present:
+            if name not in present:
+                return False
+        for name in self.flags_true:
+            if name not in true_flags:
+                return False
+        for name in self.flags_false:
+            if name in true_flags:
+                return False
+        for metric, compare, limit in self.thresholds:
+            observed = metrics.get(metric)
+            if observed is None or not compare(observed, limit):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A flag as it applies in one stage: its severity there, its checks, and what its message needs that does
+    not depend on the deal (the day metric shown as {days}, the {limit} text, a fixed {minimum})."""
+
+    flag: FlagRule
+    severity: Severity
+    checks: tuple[_Check, ...]
+    day_metric: str
+    limit: str
+    minimum: int | None
 
 
 @dataclass(frozen=True)
 class _TableIndex:
     """What the table asks of a deal, worked out once per loaded table (not per deal): for each stage, the
     flags (and of each, the triggers) that can fire there, and the Deal fields the triggers test for presence.
-    Evaluation is still `Trigger.fires`: this only skips rules whose stage list already excludes the deal.
     """
 
-    by_stage: dict[str, list[tuple[FlagRule, list[Trigger], Severity]]]
+    by_stage: dict[str, list[_Rule]]
     tested_fields: tuple[str, ...]
+    narrowed: dict[tuple[str, frozenset[str] | None, frozenset[str]], list[_Rule]] = field(default_factory=dict)
+    """`by_stage` narrowed to some severities and without some codes (`flag_codes`), as asked."""
+
+    def rules(self, stage: str, severities: frozenset[str] | None, exclude: frozenset[str]) -> list[_Rule]:
+        if severities is None and not exclude:
+            return self.by_stage[stage]
+        key = (stage, severities, exclude)
+        rules = self.narrowed.get(key)
+        if rules is None:
+            rules = self.narrowed[key] = [
+                rule
+                for rule in self.by_stage[stage]
+                if (severities is None or rule.severity in severities) and rule.flag.code not in exclude
+            ]
+        return rules
 
 
-_INDEX: tuple[RedFlagTable, _TableIndex] | None = None
+_S = TypeVar("_S")
+_R = TypeVar("_R")
+_DERIVED: dict[tuple[Callable[[Any], Any], int], tuple[Any, Any]] = {}
+
+
+def derived(section: _S, build: Callable[[_S], _R]) -> _R:
+    """`build(section)` for a loaded knowledge section, worked out once per loaded section (not per deal or per
+    call; reloading the knowledge builds it again). Shared by the pipeline tools' lookup tables."""
+    key = (build, id(section))
+    entry = _DERIVED.get(key)
+    if entry is None or entry[0] is not section:
+        entry = _DERIVED[key] = (section, build(section))
+    result: _R = entry[1]
+    return result
 
 
 def _index(table: RedFlagTable) -> _TableIndex:
-    global _INDEX
-    if _INDEX is not None and _INDEX[0] is table:
-        return _INDEX[1]
-    by_stage: dict[str, list[tuple[FlagRule, list[Trigger], Severity]]] = {}
+    by_stage: dict[str, list[_Rule]] = {}
     for stage in STAGE_ORDER:
         rules = []
         for flag in table.flags:
             if flag.open_deals_only and stage in CLOSED_STAGES:
                 continue
-            triggers = [t for t in flag.triggers if not t.stages or stage in t.stages]
-            if triggers:
-                rules.append((flag, triggers, flag.severity_at(stage)))
+            checks = tuple(_Check.of(t) for t in flag.triggers if not t.stages or stage in t.stages)
+            if checks:
+                day_metric = next((t for t in flag.thresholds() if t.unit == "days"), None)
+                contact_floor = next((t for t in flag.thresholds() if t.metric == "engaged_contacts"), None)
+                rules.append(
+                    _Rule(
+                        flag=flag,
+                        severity=flag.severity_at(stage),
+                        checks=checks,
+                        day_metric=day_metric.metric if day_metric else "days_in_stage",
+                        limit=number(day_metric.value) if day_metric else "",
+                        minimum=int(contact_floor.value) if contact_floor else None,
+                    )
+                )
         by_stage[stage] = rules
     tested = {f for flag in table.flags for t in flag.triggers for f in (*t.missing, *t.present)}
-    index = _TableIndex(by_stage, tuple(sorted(tested)))
-    _INDEX = (table, index)
-    return index
+    return _TableIndex(by_stage, tuple(sorted(tested)))
 
 
 def _present_fields(deal: Deal, fields: Iterable[str] | None = None) -> set[str]:
     """The non-empty fields of `deal` among `fields` (default: all of its fields)."""
     present = set()
-    for field in type(deal).model_fields if fields is None else fields:
-        value = getattr(deal, field, None)
-        if value is None or value == "" or value == [] or value == {}:
+    for name in type(deal).model_fields if fields is None else fields:
+        value = getattr(deal, name, None)
+        if value is None:
             continue
-        if isinstance(value, str) and not value.strip():
-            continue
-        present.add(field)
+        if isinstance(value, str):
+            if value.strip():  # blank text is not there
+                present.add(name)
+        elif value != [] and value != {}:
+            present.add(name)
     return present
 
 
 def _fired(
-    deal: Deal, as_of: date, severities: Collection[str] | None, exclude: Collection[str]
-) -> tuple[list[tuple[FlagRule, Severity]], dict[str, float]]:
-    """The table's flags that fire for `deal` on `as_of` (in the table's order) with their severity at the
-    deal's stage, and the metrics they were judged on."""
-    index = _index(get("red_flags", RedFlagTable))
-    metrics = deal_metrics(deal, as_of)
+    deal: Deal, as_of: date, severities: frozenset[str] | None = None, exclude: frozenset[str] = frozenset()
+) -> tuple[list[_Rule], int, dict[str, float]]:
+    """The table's flags that fire for `deal` on `as_of` (in the table's order) as they apply at the deal's
+    stage, and the multithreading minimum and metrics they were judged on."""
+    index = derived(get("red_flags", RedFlagTable), _index)
+    minimum, metrics = _minimum_and_metrics(deal, as_of)
     present = _present_fields(deal, index.tested_fields)
     true_flags = {name for name in ("verbal_agreement", "contract_signed") if getattr(deal, name)}
-    fired: list[tuple[FlagRule, Severity]] = []
-    for flag, triggers, severity in index.by_stage[deal.stage]:  # the table's order, for the deal's stage
-        if (severities is not None and severity not in severities) or flag.code in exclude:
-            continue
-        if any(t.fires(deal.stage, present, true_flags, metrics) for t in triggers):
-            fired.append((flag, severity))
-    return fired, metrics
+    fired: list[_Rule] = []
+    for rule in index.rules(deal.stage, severities, exclude):  # the table's order, for the deal's stage
+        for check in rule.checks:
+            if check.fires(present, true_flags, metrics):
+                fired.append(rule)
+                break
+    return fired, minimum, metrics
 
 
 def flag_codes(
-    deal: Deal, as_of: date, *, severities: Collection[str] | None = None, exclude: Collection[str] = ()
+    deal: Deal, as_of: date, *, severities: frozenset[str] | None = None, exclude: frozenset[str] = frozenset()
 ) -> list[tuple[str, Severity]]:
     """(code, severity) of each flag `red_flags` would return, without building them: for callers that read
     only codes over a large pipeline (the forecast of 10,000 deals). `severities` / `exclude` narrow it to the
     flags with those severities at the deal's stage / not those codes (the others are not evaluated)."""
-    return [(flag.code, severity) for flag, severity in _fired(deal, as_of, severities, exclude)[0]]
+    return [(rule.flag.code, rule.severity) for rule in _fired(deal, as_of, severities, exclude)[0]]
+
+
+class FiredFlag(NamedTuple):
+    """A flag that fired, as `red_flags` returns it but without building the model (for the review's loop)."""
+
+    code: str
+    severity: Severity
+    message: str
+    fix: str
+
+
+def _stage_labels(stages: PipelineStages) -> dict[str, dict[str, str]]:
+    return {locale: {s.code: s.label.get(locale) for s in stages.stages} for locale in ("en", "zh")}
+
+
+def fired_flags(deal: Deal, as_of: date, locale: Locale) -> list[FiredFlag]:
+    """Every flag of the table that fires for `deal` on `as_of`, in the table's order, with its message and fix."""
+    fired, minimum, metrics = _fired(deal, as_of)
+    if not fired:
+        return []
+    values: dict[str, object] = {
+        "company": deal.company,
+        "stage": derived(get("stages", PipelineStages), _stage_labels)[locale][deal.stage],
+        "engaged": int(metrics["engaged_contacts"]),
+        "value": number(deal.value),
+        "currency": deal.currency,
+        "changes": deal.close_date_changes,
+        "close_date": deal.close_date.isoformat() if deal.close_date else "?",
+        "next_step": deal.next_step or "",
+    }
+    found: list[FiredFlag] = []
+    for rule in fired:
+        days = metrics.get(rule.day_metric)
+        # Day counts are whole numbers: `number` of an int is the int with thousands separators.
+        values["days"] = "?" if days is None else f"{days:,}" if type(days) is int else number(days)
+        values["limit"] = rule.limit
+        values["minimum"] = minimum if rule.minimum is None else rule.minimum
+        flag = rule.flag
+        found.append(FiredFlag(flag.code, rule.severity, flag.message.render(locale, values), flag.fix.get(locale)))
+    return found
 
 
 def red_flags(deal: Deal, as_of: date, locale: Locale, *, messages: bool = True) -> list[RedFlag]:
@@ -123,40 +272,16 @@ def red_flags(deal: Deal, as_of: date, locale: Locale, *, messages: bool = True)
 
     `messages=False` leaves `message` and `fix` empty (codes and severities only).
     """
-    fired, metrics = _fired(deal, as_of, None, ())
     if not messages:
-        return [RedFlag(code=flag.code, severity=severity, message="", fix="") for flag, severity in fired]
-    stages = get("stages", PipelineStages)
-    minimum = get("multithreading", MultithreadingRules).minimum_for(deal.value)
-    found: list[RedFlag] = []
-    for flag, severity in fired:
-        day_metric = next((t for t in flag.thresholds() if t.unit == "days"), None)
-        contact_floor = next((t for t in flag.thresholds() if t.metric == "engaged_contacts"), None)
-        days = metrics.get(day_metric.metric) if day_metric else metrics.get("days_in_stage")
-        values = {
-            "company": deal.company,
-            "stage": stages.stage(deal.stage).label.get(locale),
-            "days": "?" if days is None else number(days),
-            "limit": number(day_metric.value) if day_metric else "",
-            "engaged": int(metrics["engaged_contacts"]),
-            "minimum": int(contact_floor.value) if contact_floor else minimum,
-            "value": number(deal.value),
-            "currency": deal.currency,
-            "changes": deal.close_date_changes,
-            "close_date": deal.close_date.isoformat() if deal.close_date else "?",
-            "next_step": deal.next_step or "",
-        }
-        found.append(
-            RedFlag(
-                code=flag.code,
-                severity=severity,
-                message=flag.message.render(locale, values),
-                fix=flag.fix.get(locale),
-            )
-        )
-    return found
+        return [
+            RedFlag(code=rule.flag.code, severity=rule.severity, message="", fix="") for rule in _fired(deal, as_of)[0]
+        ]
+    return [
+        RedFlag(code=code, severity=severity, message=message, fix=fix)
+        for code, severity, message, fix in fired_flags(deal, as_of, locale)
+    ]
 
 
-def risk_level(flags: list[RedFlag]) -> str:
+def risk_level(flags: Sequence[RedFlag | FiredFlag]) -> str:
     """red = any high-severity flag; yellow = any medium; green otherwise (CONTRACT review_pipeline)."""
     return get("red_flags", RedFlagTable).risk_level({flag.severity for flag in flags})

@@ -15,7 +15,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -143,6 +143,51 @@ def _new_id() -> str:
     return "D-" + uuid.uuid4().hex[:12]
 
 
+@dataclass(frozen=True)
+class _Decoder:
+    """How the rows of an append-only table are read (`columns`, after the id) and turned into models."""
+
+    columns: str
+    decode: Callable[[Sequence[Any]], Any]
+
+
+def _stage_change(row: Sequence[Any]) -> tuple[str, StageChange]:
+    deal_id, from_stage, to_stage, changed_on, actor = row
+    return deal_id, StageChange(from_stage=from_stage, to_stage=to_stage, changed_on=changed_on, actor=actor)
+
+
+def _close_date_change(row: Sequence[Any]) -> tuple[str, CloseDateChange]:
+    deal_id, old, new, changed_on, actor = row
+    return deal_id, CloseDateChange(old_date=_day(old), new_date=_day(new), changed_on=changed_on, actor=actor)
+
+
+_SNAPSHOT_FIELDS = (
+    "taken_on",
+    "period_start",
+    "period_end",
+    "quota",
+    "commit",
+    "best_case",
+    "pipeline",
+    "closed",
+    "forecast",
+    "deal_count",
+)
+
+
+def _snapshot(row: Sequence[Any]) -> ForecastSnapshot:
+    return ForecastSnapshot.model_validate(dict(zip(_SNAPSHOT_FIELDS, row, strict=True)))
+
+
+_STAGE_CHANGE = _Decoder("deal_id, from_stage, to_stage, changed_on, actor", _stage_change)
+_CLOSE_DATE_CHANGE = _Decoder("deal_id, old_date, new_date, changed_on, actor", _close_date_change)
+_SNAPSHOT = _Decoder(
+    "taken_on, period_start, period_end, quota, commit_value, best_case_value, pipeline_value, closed_value, "
+    "forecast_value, deal_count",
+    _snapshot,
+)
+
+
 def parse_url(url: str) -> tuple[Dialect, str]:
     """('sqlite', path) or ('postgresql', conninfo) for a database URL; anything else is refused."""
     if url.startswith("sqlite:///"):
@@ -164,6 +209,8 @@ class Store:
         self._lock = threading.RLock()
         self._cache: dict[str, StoredDeal] = {}
         """Deals read by list_deals, by id (valid while the stored version is the same); treat as read-only."""
+        self._rows: dict[str, dict[int, Any]] = {}
+        """History entries and forecast snapshots already decoded, per table by row id; treat as read-only."""
         self._conn: Any
         if self.dialect == "sqlite":
             if target != ":memory:":
@@ -321,6 +368,31 @@ class Store:
             return None
         return self._row_to_deal(row, self._contacts_for([deal_id]).get(deal_id, []))
 
+    def _append_only(
+        self, table: str, decoder: _Decoder, where: str, params: Sequence[Any], order: str, *, few: bool = False
+    ) -> list[Any]:
+        """The rows of an append-only table (history entries, forecast snapshots: never updated) matching `where`,
+        in `order`, decoded; a row read before is reused as is. The matching row ids are listed first and only
+        rows not seen yet are read in full, unless `few` rows are expected (one deal's history): then they are
+        read in full at once. Call inside a read."""
+        known = self._rows.setdefault(table, {})
+        if len(known) > _CACHE_LIMIT:
+            known.clear()
+        if few:
+            rows = self._exec(f"SELECT id, {decoder.columns} FROM {table}{where} ORDER BY {order}", params).fetchall()
+            for row in rows:
+                if row[0] not in known:
+                    known[row[0]] = decoder.decode(row[1:])
+            return [known[row[0]] for row in rows]
+        ids = [row[0] for row in self._exec(f"SELECT id FROM {table}{where} ORDER BY {order}", params).fetchall()]
+        missing = [row_id for row_id in ids if row_id not in known]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            sql = f"SELECT id, {decoder.columns} FROM {table} WHERE id IN ({', '.join('?' for _ in chunk)})"
+            for row in self._exec(sql, chunk).fetchall():
+                known[row[0]] = decoder.decode(row[1:])
+        return [known[row_id] for row_id in ids]
+
     def get_deal(self, deal_id: str, scope: Caller | None = None) -> StoredDeal | None:
         with self._read():
             return self._get(deal_id, scope)
@@ -365,24 +437,41 @@ class Store:
         if limit is not None:
             page = " LIMIT ? OFFSET ?"
             page_params = [limit, offset]
+        order = " ORDER BY value DESC, company, id"
         with self._read():
-            total = int(self._exec(f"SELECT COUNT(*) FROM deals{clause}", params).fetchone()[0])
-            rows = self._exec(
-                f"{_SELECT_DEALS}{clause} ORDER BY value DESC, company, id{page}", [*params, *page_params]
-            ).fetchall()
             # Committed (id, version) pairs never repeat, so a deal read before at the same version is reused
-            # as is; only new or changed rows are decoded and validated again.
-            version_at = _DEAL_COLUMNS.index("version")
+            # as is: the page is listed by id and version first, and only new or changed rows are read in full,
+            # decoded and validated again.
+            listed = self._exec(f"SELECT id, version FROM deals{clause}{order}{page}", [*params, *page_params])
+            rows: list[tuple[str, int]] = listed.fetchall()
+            if limit is None:
+                total = len(rows)
+            elif 0 < len(rows) < limit or (not rows and offset == 0):
+                total = offset + len(rows)  # the last page: everything before it and on it
+            else:
+                total = int(self._exec(f"SELECT COUNT(*) FROM deals{clause}", params).fetchone()[0])
             stale = [
-                row for row in rows if (cached := self._cache.get(row[0])) is None or cached.version != row[version_at]
+                deal_id
+                for deal_id, version in rows
+                if (cached := self._cache.get(deal_id)) is None or cached.version != version
             ]
-            contacts = self._contacts_for(None if len(stale) > 500 else [row[0] for row in stale]) if stale else {}
-            for row in stale:
+            if len(stale) > 500:  # a first read of a large pipeline: one pass over the page
+                wanted = set(stale)
+                page_rows = self._exec(f"{_SELECT_DEALS}{clause}{order}{page}", [*params, *page_params])
+                full = [row for row in page_rows.fetchall() if row[0] in wanted]
+                contacts = self._contacts_for(None)
+            elif stale:
+                marks = ", ".join("?" for _ in stale)
+                full = self._exec(f"{_SELECT_DEALS} WHERE id IN ({marks})", stale).fetchall()
+                contacts = self._contacts_for(stale)
+            else:
+                full, contacts = [], {}
+            for row in full:
                 self._cache[row[0]] = self._row_to_deal(row, contacts.get(row[0], []))
             if len(self._cache) > _CACHE_LIMIT:
-                keep = {row[0] for row in rows}
+                keep = {deal_id for deal_id, _ in rows}
                 self._cache = {key: deal for key, deal in self._cache.items() if key in keep}
-            return [self._cache[row[0]] for row in rows], total
+            return [self._cache[deal_id] for deal_id, _ in rows], total
 
     def all_deals(self, owner: str | None = None, scope: Caller | None = None) -> list[StoredDeal]:
         deals, _ = self.list_deals(owner=owner, scope=scope)
@@ -392,7 +481,6 @@ class Store:
         self, deal_ids: Sequence[str] | None = None, scope: Caller | None = None
     ) -> dict[str, list[StageChange]]:
         """Stage changes (with who made them) per deal, oldest first."""
-        sql = "SELECT deal_id, from_stage, to_stage, changed_on, actor FROM stage_history"
         clause, params = deal_scope(scope)
         where = [clause] if clause else []
         if deal_ids is not None:
@@ -400,31 +488,25 @@ class Store:
                 return {}
             where.append(f"deal_id IN ({', '.join('?' for _ in deal_ids)})")
             params = [*params, *deal_ids]
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        history: dict[str, list[StageChange]] = {}
+        condition = " WHERE " + " AND ".join(where) if where else ""
         with self._read():
-            rows = self._exec(sql + " ORDER BY deal_id, id", params).fetchall()
-        for deal_id, from_stage, to_stage, changed_on, actor in rows:
-            history.setdefault(deal_id, []).append(
-                StageChange(from_stage=from_stage, to_stage=to_stage, changed_on=changed_on, actor=actor)
+            entries = self._append_only(
+                "stage_history", _STAGE_CHANGE, condition, params, "deal_id, id", few=deal_ids is not None
             )
+        history: dict[str, list[StageChange]] = {}
+        for deal_id, change in entries:
+            history.setdefault(deal_id, []).append(change)
         return history
 
     def close_date_history(self, scope: Caller | None = None) -> dict[str, list[CloseDateChange]]:
         clause, params = deal_scope(scope)
         with self._read():
-            rows = self._exec(
-                "SELECT deal_id, old_date, new_date, changed_on, actor FROM close_date_history"
-                + (f" WHERE {clause}" if clause else "")
-                + " ORDER BY deal_id, id",
-                params,
-            ).fetchall()
-        history: dict[str, list[CloseDateChange]] = {}
-        for deal_id, old, new, changed_on, actor in rows:
-            history.setdefault(deal_id, []).append(
-                CloseDateChange(old_date=_day(old), new_date=_day(new), changed_on=changed_on, actor=actor)
+            entries = self._append_only(
+                "close_date_history", _CLOSE_DATE_CHANGE, f" WHERE {clause}" if clause else "", params, "deal_id, id"
             )
+        history: dict[str, list[CloseDateChange]] = {}
+        for deal_id, change in entries:
+            history.setdefault(deal_id, []).append(change)
         return history
 
     def _write_deal(self, deal: StoredDeal, actor: str, *, insert: bool, expected: int | None) -> bool:
@@ -692,34 +774,16 @@ class Store:
 
     def snapshots(self, owner: str | None = None, scope: Caller | None = None) -> list[ForecastSnapshot]:
         """Earlier forecast runs for `owner` (None: the whole pipeline); a scoped caller sees only its own runs."""
-        sql = (
-            "SELECT taken_on, period_start, period_end, quota, commit_value, best_case_value, pipeline_value, "
-            "closed_value, forecast_value, deal_count FROM forecast_snapshots"
-        )
-        params: list[Any] = []
-        if owner is None:
-            sql += " WHERE owner IS NULL"
-        else:
-            sql += " WHERE owner = ?"
-            params.append(owner)
+        where = " WHERE owner IS NULL" if owner is None else " WHERE owner = ?"
+        params: list[Any] = [] if owner is None else [owner]
         if scope is not None and not scope.unrestricted:
-            sql += " AND actor = ?"
+            where += " AND actor = ?"
             params.append(scope.name)
         with self._read():
-            rows = self._exec(sql + " ORDER BY taken_on, id", params).fetchall()
-        keys = (
-            "taken_on",
-            "period_start",
-            "period_end",
-            "quota",
-            "commit",
-            "best_case",
-            "pipeline",
-            "closed",
-            "forecast",
-            "deal_count",
-        )
-        return [ForecastSnapshot.model_validate(dict(zip(keys, row, strict=True))) for row in rows]
+            snapshots: list[ForecastSnapshot] = self._append_only(
+                "forecast_snapshots", _SNAPSHOT, where, params, "taken_on, id"
+            )
+        return snapshots
 
     def counts(self) -> Mapping[str, int]:
         """Rows per table (for tests and the CLI's report)."""
