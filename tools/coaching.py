@@ -746,7 +746,7 @@ def _coaching(
         "talk_ratio": f"rep_talk_ratio {facts.rep_ratio:.2f}"
         + (f", talk_time_ratio {facts.talk_time_ratio:.2f}" if facts.talk_time_ratio is not None else ""),
         "questions": f"“{facts.best_question}”" if facts.best_question else f"rep_questions {facts.rep_questions}",
-        "monologue": f"{value}: “{_quote(facts.monologue_quote)[:120]}”",
+        "monologue": f"{value}: “{_quote(facts.monologue_quote)[:120]}”" if facts.monologue_quote else value,
         "next_step": f"“{facts.next_step.quote}”" if facts.next_step.quote else ("未找到" if zh else "none found"),
         "pain_depth": f"“{facts.pain_quote}”" if facts.pain_quote else f"{facts.pain_questions}",
         "filler_words": f"{facts.filler_rate:.1f} / 100 ({top})",
@@ -907,7 +907,9 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
                 else "no cue times, so switches per minute cannot be computed",
             )
         )
-    rep_monologue = max((longest[s] for s in reps if s in longest), key=lambda r: r.words)
+    rep_runs = [longest[s] for s in reps if s in longest]  # none when the rep only backchanneled
+    rep_monologue = max(rep_runs, key=lambda r: r.words) if rep_runs else None
+    rep_monologue_words = rep_monologue.words if rep_monologue is not None else 0
     rep_seconds = [longest_seconds[s] for s in reps if longest_seconds[s] is not None]
     longest_rep_seconds = max((v for v in rep_seconds if v is not None), default=None)
     if longest_rep_seconds is None:
@@ -961,9 +963,9 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
         rep_ratio=rep_ratio,
         talk_time_ratio=talk_time_ratio,
         rep_questions=rep_questions,
-        monologue_words=rep_monologue.words,
+        monologue_words=rep_monologue_words,
         monologue_seconds=longest_rep_seconds,
-        monologue_quote=rep_monologue.text(speeches),
+        monologue_quote=rep_monologue.text(speeches) if rep_monologue is not None else "",
         pain_questions=pain_questions,
         pain_quote=pain_quote,
         best_question=best_question,
@@ -992,7 +994,7 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
         rep_talk_ratio=rep_ratio,
         talk_time_ratio=talk_time_ratio,
         rep_questions=rep_questions,
-        longest_rep_monologue_words=rep_monologue.words,
+        longest_rep_monologue_words=rep_monologue_words,
         longest_rep_monologue_seconds=longest_rep_seconds,
         interactivity=interactivity,
         filler_words=filler_total,

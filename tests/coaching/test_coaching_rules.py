@@ -86,6 +86,21 @@ def test_a_real_reply_breaks_the_monologue() -> None:
     assert result.metrics.longest_rep_monologue_words == 5
 
 
+@pytest.mark.parametrize(
+    ("text", "rep"),
+    [
+        ("Dana: one two three four five six\nAlex: mm-hmm\nDana: more words here now", "Alex"),
+        ("客户：我们现在的系统太慢了\n销售：嗯\n客户：而且数据经常出错", "销售"),
+    ],
+)
+def test_a_rep_who_only_backchannels_has_no_monologue(text: str, rep: str) -> None:
+    """The rep's only words sit inside the buyer's monologue: 0 words, no empty quote, no crash."""
+    result = coach_call(CoachCallInput(transcript=text, rep_names=[rep]), "en")
+    assert result.metrics.longest_rep_monologue_words == 0
+    assert next(s for s in result.speakers if s.name == rep).longest_monologue_words == 0
+    assert all("“”" not in line.evidence for line in [*result.strengths, *result.improvements])
+
+
 def test_webvtt_reader_agrees_with_webvtt_py() -> None:
     path = "tests/coaching/data/transcripts/01_teams_voice.vtt"
     text = Path(path).read_text(encoding="utf-8")
