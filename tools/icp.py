@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 
 from .. import knowledge
-from ..schemas.common import Locale
+from ..schemas.common import MAX_SHORT_TEXT, Locale
 from ..schemas.icp import (
+    MAX_TERMS,
     AntiSignalOut,
     BestCustomer,
     EmployeeRange,
@@ -93,8 +94,18 @@ def _distinct(values: list[str]) -> list[str]:
     return list(seen.values())
 
 
+MAX_LISTED = 10
+"""Evidence lists at most this many values, then says how many more there are (a line holds 500 characters)."""
+
+
+def _listed(parts: list[str]) -> str:
+    shown = ", ".join(parts[:MAX_LISTED])
+    more = len(parts) - MAX_LISTED
+    return f"{shown} … (+{more})" if more > 0 else shown
+
+
 def _fmt_counts(items: list[tuple[str, int]]) -> str:
-    return ", ".join(f"{name} {count}" for name, count in items)
+    return _listed([f"{name} {count}" for name, count in items])
 
 
 def _template_sizes(template: IcpTemplate) -> tuple[EmployeeRange, RevenueRange]:
@@ -106,9 +117,10 @@ def _template_sizes(template: IcpTemplate) -> tuple[EmployeeRange, RevenueRange]
 
 
 def _range_line(text: dict[str, str], label: str, values: list[int] | list[float]) -> str:
-    """Evidence for a size range observed among won customers: lowest, highest and every value (sorted)."""
+    """Evidence for a size range observed among won customers: lowest, highest and the values (sorted; the first
+    MAX_LISTED, then how many more)."""
     return text["range"].format(
-        label=label, lo=number(values[0]), hi=number(values[-1]), values=", ".join(number(v) for v in values)
+        label=label, lo=number(values[0]), hi=number(values[-1]), values=_listed([number(v) for v in values])
     )
 
 
@@ -137,7 +149,7 @@ def _company(template: IcpTemplate, won: list[BestCustomer], lost: list[BestCust
     ):
         counted = _counted(getattr(c, field) for c in won)
         if counted:
-            lists[field] = [name for name, _ in counted]
+            lists[field] = [name for name, _ in counted][:MAX_TERMS]  # the most frequent, as many as a list holds
             evidence.append(text["counted"].format(label=attr.label.get(locale), items=_fmt_counts(counted), n=n))
         else:
             lists[field] = attr.examples.get(locale)
@@ -180,7 +192,7 @@ def _company(template: IcpTemplate, won: list[BestCustomer], lost: list[BestCust
         tech_stack=[name for name, _ in tools],
         growth_stage=lists["growth_stage"],
         source="best_customers",
-        evidence=evidence,
+        evidence=[line if len(line) <= MAX_SHORT_TEXT else line[: MAX_SHORT_TEXT - 1] + "…" for line in evidence],
     )
 
 

@@ -118,3 +118,23 @@ def test_whole_output_is_accepted_as_icp_input() -> None:
 def test_customer_list_is_bounded() -> None:
     with pytest.raises(ValueError, match="1000"):
         IcpInput.model_validate({"product": "x", "best_customers": [{"company": "c"}] * 1001})
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_a_thousand_won_customers_fit_the_evidence_lines(locale: str) -> None:
+    """Every size and industry is distinct: the evidence lists the first ten values and counts the rest (the
+    ICP used to fail its own 500-character and 50-item limits here)."""
+    customers = [
+        {
+            "company": f"C{i}",
+            "industry": f"Industry {i} " + "x" * 40,
+            "employees": 100 + i,
+            "revenue": 1e6 + i * 12_345.6,
+        }
+        for i in range(1000)
+    ]
+    result = generate_icp(IcpInput.model_validate({"product": "x", "best_customers": customers}), locale)
+    lines = result.company.evidence
+    assert all(len(line) <= 500 for line in lines)
+    assert any("100–1,099" in line and "(+990)" in line for line in lines), lines
+    assert len(result.company.industry) == 50  # the most frequent, as many as the list holds
