@@ -16,7 +16,6 @@ Pure: deals, history and dates come in as arguments.
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
@@ -150,54 +149,67 @@ def review_pipeline(
 ) -> ReviewPipelineResult:
     """The weekly review of `deals` on `as_of` (history from the store when it has it)."""
     template = get("pipeline_review_template", PipelineReviewTemplate)
-    stages = get("stages", PipelineStages)
+    probability = derived(get("stages", PipelineStages), _probabilities)
     period_start, period_end = resolve_period(inp.period_start, inp.period_end, as_of)
     week_start = as_of - timedelta(days=template.cadence_days)
+    end_of_month = month_end(as_of)
     history = history or {}
 
-    open_deals = [d for d in deals if d.is_open]
-    total = sum(d.value for d in open_deals)
-    probability = derived(stages, _probabilities)
-    weighted = sum(d.value * probability[d.stage] for d in open_deals)
-    new = [d for d in deals if d.created is not None and week_start < d.created <= as_of]
-    advanced = sum(1 for d in deals if _advanced(d, history.get(d.id or ""), week_start, as_of))
-    end_of_month = month_end(as_of)
-    slipped = sum(
-        1
-        for d in deals
-        if _slipped(
-            d,
-            None if close_date_history is None else close_date_history.get(d.id or "", []),
-            week_start,
-            as_of,
-            end_of_month,
-        )
-    )
-    won_in_period = [d for d in deals if d.stage == "closed_won" and within(closed_on(d), period_start, period_end)]
-    lost_in_period = [d for d in deals if d.stage == "closed_lost" and within(closed_on(d), period_start, period_end)]
-    reasons: dict[str, ReasonCount] = {}
+    # One pass over the deals gathers what the summary, the funnel and the health section count.
+    open_deals: list[Deal] = []
+    won: list[Deal] = []
+    lost: list[Deal] = []
+    won_in_period: list[Deal] = []
+    lost_in_period: list[Deal] = []
+    total = weighted = new_value = 0.0
+    new_count = advanced = slipped = 0
+    levels: list[int] = []  # per deal: furthest stage reached, -1 when unknown or only the first
+    for deal in deals:
+        changes = history.get(deal.id or "")
+        if deal.created is not None and week_start < deal.created <= as_of:
+            new_count += 1
+            new_value += deal.value
+        advanced += _advanced(deal, changes, week_start, as_of)
+        levels.append(furthest_stage_reached(deal, changes) or -1)
+        if deal.is_open:
+            open_deals.append(deal)
+            total += deal.value
+            weighted += deal.value * probability[deal.stage]
+            pushes = None if close_date_history is None else close_date_history.get(deal.id or "", [])
+            slipped += _slipped(deal, pushes, week_start, as_of, end_of_month)
+        elif deal.stage == "closed_won":
+            won.append(deal)
+            if within(closed_on(deal), period_start, period_end):
+                won_in_period.append(deal)
+        else:
+            lost.append(deal)
+            if within(closed_on(deal), period_start, period_end):
+                lost_in_period.append(deal)
+    reasons: dict[str, tuple[str, int, float]] = {}  # by casefolded reason: first spelling, count, value
     for deal in lost_in_period:
         reason = deal.loss_reason or _word("unspecified", locale)
-        entry = reasons.setdefault(reason.casefold(), ReasonCount(reason=reason, count=0, value=0))
-        entry.count += 1
-        entry.value += deal.value
+        shown, count, value = reasons.get(reason.casefold(), (reason, 0, 0.0))
+        reasons[reason.casefold()] = (shown, count + 1, value + deal.value)
     summary = ReviewSummary(
         total_pipeline=round(total, 2),
         weighted_pipeline=round(weighted, 2),
-        new_this_week=DealsAndMoney(count=len(new), value=sum(d.value for d in new)),
+        new_this_week=DealsAndMoney(count=new_count, value=new_value),
         advanced_this_week=advanced,
         closed_won=DealsAndMoney(count=len(won_in_period), value=sum(d.value for d in won_in_period)),
         closed_lost=LostSummary(
             count=len(lost_in_period),
             value=sum(d.value for d in lost_in_period),
-            reasons=sorted(reasons.values(), key=lambda r: (-r.count, -r.value, r.reason)),
+            reasons=sorted(
+                (ReasonCount(reason=shown, count=count, value=value) for shown, count, value in reasons.values()),
+                key=lambda r: (-r.count, -r.value, r.reason),
+            ),
         ),
         slipped=slipped,
         slipped_basis="close_date_changes" if close_date_history is None else "history",
     )
 
     spec = template.deals_to_review
-    top = heapq.nsmallest(spec.limit, open_deals, key=lambda d: (-d.value, d.company, d.id or ""))
+    top = sorted(open_deals, key=lambda d: (-d.value, d.company, d.id or ""))[: spec.limit]
     to_review: list[DealToReview] = []
     actions: list[str] = []
     for deal in top:
@@ -220,8 +232,6 @@ def review_pipeline(
         if worst is not None:
             actions.append(template.actions.item.render(locale, {"deal": deal.company, "action": worst.fix}))
 
-    won = [d for d in deals if d.stage == "closed_won"]
-    lost = [d for d in deals if d.stage == "closed_lost"]
     coverage_field = template.health_field("coverage_ratio")
     win_field = template.health_field("win_rate")
     coverage_target = (
@@ -229,15 +239,14 @@ def review_pipeline(
         (coverage_field.target.max or 4.0) if coverage_field.target else 4.0,
     )
     coverage = round(total / inp.quota, 2) if inp.quota else None
-    reached = {id(d): furthest_stage_reached(d, history.get(d.id or "")) for d in deals}
     conversions: list[StageConversionRate] = []
     for conv in template.pipeline_health.stage_conversion:
         from_i, to_i = _order(conv.from_stage), _order(conv.to_stage)
-        reached_from = [d for d in deals if (reached[id(d)] or -1) >= from_i]
+        reached_from = [(deal, level) for deal, level in zip(deals, levels, strict=True) if level >= from_i]
         if conv.to_stage == "closed_won":
-            reached_to = sum(1 for d in reached_from if d.stage == "closed_won")
+            reached_to = sum(1 for deal, _ in reached_from if deal.stage == "closed_won")
         else:
-            reached_to = sum(1 for d in reached_from if (reached[id(d)] or -1) >= to_i)
+            reached_to = sum(1 for _, level in reached_from if level >= to_i)
         conversions.append(
             StageConversionRate(
                 key=conv.key,
@@ -414,7 +423,7 @@ def _yaml_implicit(text: str) -> bool:
     implicit = resolvers.get(text[:1], ())
     if None in resolvers:
         implicit = [*implicit, *resolvers[None]]
-    return any(regexp.match(text) for _, regexp in implicit)
+    return bool(implicit) and any(regexp.match(text) for _, regexp in implicit)
 
 
 @cache

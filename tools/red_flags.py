@@ -116,6 +116,9 @@ class _Rule:
     day_metric: str
     limit: str
     minimum: int | None
+    message: dict[str, str]
+    """The message template (`str.format_map`) and the fix, by locale."""
+    fix: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,8 @@ def _index(table: RedFlagTable) -> _TableIndex:
                         day_metric=day_metric.metric if day_metric else "days_in_stage",
                         limit=number(day_metric.value) if day_metric else "",
                         minimum=int(contact_floor.value) if contact_floor else None,
+                        message={locale: flag.message.get(locale) for locale in ("en", "zh")},
+                        fix={locale: flag.fix.get(locale) for locale in ("en", "zh")},
                     )
                 )
         by_stage[stage] = rules
@@ -262,8 +267,9 @@ def fired_flags(deal: Deal, as_of: date, locale: Locale) -> list[FiredFlag]:
         values["days"] = "?" if days is None else f"{days:,}" if type(days) is int else number(days)
         values["limit"] = rule.limit
         values["minimum"] = minimum if rule.minimum is None else rule.minimum
-        flag = rule.flag
-        found.append(FiredFlag(flag.code, rule.severity, flag.message.render(locale, values), flag.fix.get(locale)))
+        found.append(
+            FiredFlag(rule.flag.code, rule.severity, rule.message[locale].format_map(values), rule.fix[locale])
+        )
     return found
 
 

@@ -41,6 +41,7 @@ from ..schemas.win_loss import (
 )
 from .formatting import number
 from .pipeline_review import closed_on, cycle_days
+from .red_flags import derived
 
 WIN_RATE_TREND_POINTS = 0.05
 DEAL_SIZE_TREND_SHARE = 0.10
@@ -142,17 +143,23 @@ def lost_stage(deal: ClosedDeal, history: Sequence[StageChange] | None) -> Stage
     return None
 
 
+def _objection_keywords(library: ObjectionLibrary) -> list[tuple[str, tuple[str, ...]]]:
+    """The library's categories among OBJECTION_CATEGORIES, in its order, with their keywords casefolded."""
+    return [
+        (info.code, tuple(word.casefold() for word in (*info.keywords.en, *info.keywords.zh)))
+        for info in library.categories
+        if info.code in OBJECTION_CATEGORIES
+    ]
+
+
 def objection_category(reason: str) -> str | None:
     """The objection category whose keywords appear in a loss reason (first of price, timing, authority,
     status_quo with a match), or None."""
-    library = get("objection_library", ObjectionLibrary)
     text = reason.casefold()
-    for info in library.categories:
-        if info.code not in OBJECTION_CATEGORIES:
-            continue
-        for word in (*info.keywords.en, *info.keywords.zh):
-            if word.casefold() in text:
-                return info.code
+    for code, words in derived(get("objection_library", ObjectionLibrary), _objection_keywords):
+        for word in words:
+            if word in text:
+                return code
     return None
 
 
@@ -161,10 +168,6 @@ def _in_period(day: date | None, start: date | None, end: date | None) -> bool:
     if start is None and end is None:
         return True
     return day is not None and (start is None or day >= start) and (end is None or day <= end)
-
-
-def _month(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
 
 
 def _trend(series: dict[str, float], threshold: float, relative: bool) -> tuple[str, str, float, float] | None:
@@ -182,13 +185,13 @@ def _trend(series: dict[str, float], threshold: float, relative: bool) -> tuple[
 def _monthly_trend(
     deals: Sequence[ClosedDeal], measure: Callable[[ClosedDeal], float], threshold: float, relative: bool
 ) -> tuple[str, str, float, float] | None:
-    """`_trend` of the monthly mean of `measure` over the deals whose close date is known."""
-    by_month: dict[str, list[float]] = {}
+    """`_trend` of the monthly mean of `measure` over the deals whose close date is known (months as YYYY-MM)."""
+    by_month: dict[tuple[int, int], list[float]] = {}
     for deal in deals:
         day = closed_on(deal)
         if day is not None:
-            by_month.setdefault(_month(day), []).append(measure(deal))
-    return _trend({m: sum(v) / len(v) for m, v in by_month.items()}, threshold, relative)
+            by_month.setdefault((day.year, day.month), []).append(measure(deal))
+    return _trend({f"{y:04d}-{m:02d}": sum(v) / len(v) for (y, m), v in by_month.items()}, threshold, relative)
 
 
 def _trend_answer(
@@ -226,16 +229,21 @@ def analyze_win_loss(
     lost = [d for d in closed if d.stage == "closed_lost"]
     win_rate = round(len(won) / len(closed), 4) if closed else None
 
-    # Reasons by outcome.
-    stats: dict[tuple[str, str], ReasonStat] = {}
+    # Reasons by outcome (grouped case-insensitively under the first spelling seen).
+    stats: dict[tuple[Literal["won", "lost"], str], tuple[str, int, float]] = {}
     for deal in closed:
         outcome: Literal["won", "lost"] = "won" if deal.stage == "closed_won" else "lost"
         for reason in reasons_of(deal) or [_t("unspecified", locale)]:
             key = (outcome, reason.casefold())
-            entry = stats.setdefault(key, ReasonStat(outcome=outcome, reason=reason, count=0, value=0))
-            entry.count += 1
-            entry.value += deal.value
-    by_reason = sorted(stats.values(), key=lambda r: (r.outcome != "lost", -r.count, -r.value, r.reason))
+            shown, count, value = stats.get(key, (reason, 0, 0))
+            stats[key] = (shown, count + 1, value + deal.value)
+    by_reason = sorted(
+        (
+            ReasonStat(outcome=outcome, reason=shown, count=count, value=value)
+            for (outcome, _), (shown, count, value) in stats.items()
+        ),
+        key=lambda r: (r.outcome != "lost", -r.count, -r.value, r.reason),
+    )
 
     # Stage of loss.
     lost_at: Counter[StageCode] = Counter()
