@@ -164,15 +164,15 @@ def forecast(
         if can_drop is None:
             can_drop = assigned[(deal.stage, conditions)] = rules.assign(deal.stage, conditions).category != bottom
         # The rule reads only the codes of high-severity, non-exempt flags: evaluate those alone.
-        fired = flag_codes(deal, as_of, severities=trigger_severity, exclude=exempt) if can_drop else []
+        fired = tuple(flag_codes(deal, as_of, severities=trigger_severity, exclude=exempt)) if can_drop else ()
         # forecast_category reads only the stage, the conditions and the flags' codes and severities of an open
         # deal: deals alike in those share one evaluation (and one rendering of the reasons).
-        memo_key = (deal.stage, conditions, tuple(fired))
+        memo_key = (deal.stage, conditions, fired)
         decided = categorised.get(memo_key)
         if decided is None:
             flags = [RedFlag(code=code, severity=severity, message="", fix="") for code, severity in fired]
             decided = categorised[memo_key] = forecast_category(deal, as_of, flags, locale)
-        category, reasons = decided[0], list(decided[1])
+        category, reasons = decided  # shared by alike deals: validating the result copies each row's list
         if len(reasons) > 1:
             demoted.append(deal)
         if deal.close_date < as_of:

@@ -175,8 +175,9 @@ def review_pipeline(
             open_deals.append(deal)
             total += deal.value
             weighted += deal.value * probability[deal.stage]
-            pushes = None if close_date_history is None else close_date_history.get(deal.id or "", [])
-            slipped += _slipped(deal, pushes, week_start, as_of, end_of_month)
+            pushes = None if close_date_history is None else close_date_history.get(deal.id or "", ())
+            if pushes is None or pushes:  # a deal whose close date never changed did not slip
+                slipped += _slipped(deal, pushes, week_start, as_of, end_of_month)
         elif deal.stage == "closed_won":
             won.append(deal)
             if within(closed_on(deal), period_start, period_end):
@@ -420,10 +421,10 @@ def _yaml_scalar(text: str) -> str:
 def _yaml_implicit(text: str) -> bool:
     """True when YAML would read the plain text as something else than a string: null, bool, number, date."""
     resolvers = _YAML_DUMPER.yaml_implicit_resolvers  # by first character: most text starts with none of them
-    implicit = resolvers.get(text[:1], ())
+    implicit = resolvers.get(text[:1])
     if None in resolvers:
-        implicit = [*implicit, *resolvers[None]]
-    return bool(implicit) and any(regexp.match(text) for _, regexp in implicit)
+        implicit = [*(implicit or ()), *resolvers[None]]
+    return implicit is not None and any(regexp.match(text) for _, regexp in implicit)
 
 
 @cache

@@ -26,21 +26,25 @@ from ..schemas.knowledge.vocab import STAGE_ORDER
 from .formatting import number
 
 
-def _minimum_and_metrics(deal: Deal, as_of: date) -> tuple[int, dict[str, float]]:
+def _minimum_and_metrics(deal: Deal, as_of: date, with_minimum: bool = True) -> tuple[int, dict[str, float]]:
+    """The deal's multithreading minimum and its metrics (without the minimum and the shortfall, 0 and absent,
+    when `with_minimum` is false: for callers whose flags do not read them)."""
     engaged = champions = economic_buyers = 0
     for contact in deal.contacts:
         if contact.engaged:
             engaged += 1
             champions += contact.role == "champion"
             economic_buyers += contact.role == "economic_buyer"
-    minimum = get("multithreading", MultithreadingRules).minimum_for(deal.value)
     metrics: dict[str, float] = {
         "engaged_contacts": engaged,
         "engaged_champions": champions,
         "engaged_economic_buyers": economic_buyers,
-        "multithread_shortfall": minimum - engaged,
-        "close_date_changes": deal.close_date_changes,
     }
+    minimum = 0
+    if with_minimum:
+        minimum = get("multithreading", MultithreadingRules).minimum_for(deal.value)
+        metrics["multithread_shortfall"] = minimum - engaged
+    metrics["close_date_changes"] = deal.close_date_changes
     if deal.last_activity is not None:
         metrics["days_since_last_activity"] = (as_of - deal.last_activity).days
     if deal.stage_entered is not None:
@@ -116,6 +120,8 @@ class _Rule:
     day_metric: str
     limit: str
     minimum: int | None
+    metrics: frozenset[str]
+    """The metrics its checks read."""
     message: dict[str, str]
     """The message template (`str.format_map`) and the fix, by locale."""
     fix: dict[str, str]
@@ -129,21 +135,26 @@ class _TableIndex:
 
     by_stage: dict[str, list[_Rule]]
     tested_fields: tuple[str, ...]
-    narrowed: dict[tuple[str, frozenset[str] | None, frozenset[str]], list[_Rule]] = field(default_factory=dict)
+    narrowed: dict[tuple[str, frozenset[str] | None, frozenset[str]], tuple[list[_Rule], bool]] = field(
+        default_factory=dict
+    )
     """`by_stage` narrowed to some severities and without some codes (`flag_codes`), as asked."""
 
-    def rules(self, stage: str, severities: frozenset[str] | None, exclude: frozenset[str]) -> list[_Rule]:
+    def rules(self, stage: str, severities: frozenset[str] | None, exclude: frozenset[str]) -> tuple[list[_Rule], bool]:
+        """The rules to evaluate for a deal in `stage`, and whether they read the multithreading minimum (the
+        full list always does: messages show it)."""
         if severities is None and not exclude:
-            return self.by_stage[stage]
+            return self.by_stage[stage], True
         key = (stage, severities, exclude)
-        rules = self.narrowed.get(key)
-        if rules is None:
-            rules = self.narrowed[key] = [
+        found = self.narrowed.get(key)
+        if found is None:
+            rules = [
                 rule
                 for rule in self.by_stage[stage]
                 if (severities is None or rule.severity in severities) and rule.flag.code not in exclude
             ]
-        return rules
+            found = self.narrowed[key] = (rules, any("multithread_shortfall" in rule.metrics for rule in rules))
+        return found
 
 
 _S = TypeVar("_S")
@@ -169,7 +180,8 @@ def _index(table: RedFlagTable) -> _TableIndex:
         for flag in table.flags:
             if flag.open_deals_only and stage in CLOSED_STAGES:
                 continue
-            checks = tuple(_Check.of(t) for t in flag.triggers if not t.stages or stage in t.stages)
+            triggers = [t for t in flag.triggers if not t.stages or stage in t.stages]
+            checks = tuple(_Check.of(t) for t in triggers)
             if checks:
                 day_metric = next((t for t in flag.thresholds() if t.unit == "days"), None)
                 contact_floor = next((t for t in flag.thresholds() if t.metric == "engaged_contacts"), None)
@@ -181,6 +193,7 @@ def _index(table: RedFlagTable) -> _TableIndex:
                         day_metric=day_metric.metric if day_metric else "days_in_stage",
                         limit=number(day_metric.value) if day_metric else "",
                         minimum=int(contact_floor.value) if contact_floor else None,
+                        metrics=frozenset(th.metric for t in triggers for th in t.thresholds),
                         message={locale: flag.message.get(locale) for locale in ("en", "zh")},
                         fix={locale: flag.fix.get(locale) for locale in ("en", "zh")},
                     )
@@ -211,11 +224,12 @@ def _fired(
     """The table's flags that fire for `deal` on `as_of` (in the table's order) as they apply at the deal's
     stage, and the multithreading minimum and metrics they were judged on."""
     index = derived(get("red_flags", RedFlagTable), _index)
-    minimum, metrics = _minimum_and_metrics(deal, as_of)
+    rules, with_minimum = index.rules(deal.stage, severities, exclude)
+    minimum, metrics = _minimum_and_metrics(deal, as_of, with_minimum)
     present = _present_fields(deal, index.tested_fields)
     true_flags = {name for name in ("verbal_agreement", "contract_signed") if getattr(deal, name)}
     fired: list[_Rule] = []
-    for rule in index.rules(deal.stage, severities, exclude):  # the table's order, for the deal's stage
+    for rule in rules:  # the table's order, for the deal's stage
         for check in rule.checks:
             if check.fires(present, true_flags, metrics):
                 fired.append(rule)
