@@ -154,6 +154,13 @@ CRM_STAGES: dict[str, StageCode] = {
     "demo scheduled": "discovery",
     "closed lost": "closed_lost",
     "lost": "closed_lost",
+    # HubSpot's internal values of its default pipeline (what an export with "internal values" holds)
+    "appointmentscheduled": "discovery",
+    "qualifiedtobuy": "discovery",
+    "presentationscheduled": "evaluation",
+    "decisionmakerboughtin": "proposal",
+    "contractsent": "negotiation",
+    "closedlost": "closed_lost",
 }
 
 REQUIRED = ("company", "stage")

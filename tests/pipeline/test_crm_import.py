@@ -65,6 +65,26 @@ def test_hubspot_values() -> None:
     assert mapping["Deal Stage"] == "stage" and mapping["Associated Company"] == "company"
 
 
+@pytest.mark.parametrize(
+    ("internal", "stage"),
+    [
+        ("appointmentscheduled", "discovery"),
+        ("qualifiedtobuy", "discovery"),
+        ("presentationscheduled", "evaluation"),
+        ("decisionmakerboughtin", "proposal"),
+        ("contractsent", "negotiation"),
+        ("closedwon", "closed_won"),
+        ("closedlost", "closed_lost"),
+    ],
+)
+def test_hubspot_internal_stage_values_are_its_default_stages(internal: str, stage: str) -> None:
+    """An export with HubSpot's internal values holds `contractsent`, not `Contract Sent`."""
+    text = "Record ID,Deal Name,Deal Stage,Amount\n" + f"1,Acme,{internal},1000\n"
+    plan = plan_import(text)
+    assert not plan.rejected, plan.rejected
+    assert plan.accepted[0][2].stage == stage
+
+
 def test_pipedrive_status_and_close_time() -> None:
     plan = plan_import(PIPEDRIVE)
     won = plan.accepted[1][2]
