@@ -341,6 +341,7 @@ def review_yaml(result: ReviewPipelineResult, currency: str) -> str:
         "slipped": _word("pushed", loc, n=s.slipped),
     }
     deal_rows = []
+    row_keys = [f.key for f in template.deals_to_review.fields]
     for deal in result.deals_to_review:
         values: dict[str, Any] = {
             "company": deal.company,
@@ -353,7 +354,7 @@ def review_yaml(result: ReviewPipelineResult, currency: str) -> str:
             "risk": deal.risk,
             "risk_reason": " ".join(deal.risk_reasons),
         }
-        deal_rows.append({f.key: values[f.key] for f in template.deals_to_review.fields})
+        deal_rows.append({key: values[key] for key in row_keys})
     health_values: dict[str, Any] = {
         "coverage_ratio": _word("no_quota", loc) if h.coverage_ratio is None else f"{number(h.coverage_ratio)}x",
         "avg_deal_size": money(h.avg_deal_size),

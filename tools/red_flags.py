@@ -1,5 +1,10 @@
 """Deal red flags (CONTRACT.md table, knowledge/red_flags.yaml): one implementation shared by qualify_deal,
 close_plan, review_pipeline and forecast. Each flag is evaluated from the deal and `as_of` only.
+
+- `red_flags`: the flags as models (qualify_deal, close_plan); `fired_flags`: the same as plain tuples (the
+  review's top deals); `flag_codes`: codes and severities only, optionally narrowed (the forecast).
+- The table is indexed once per loaded knowledge (`derived`): per stage, the flags that can fire there, their
+  severity there and their triggers as plain checks.
 """
 
 from __future__ import annotations
@@ -24,6 +29,21 @@ from ..schemas.knowledge.pipeline import (
 from ..schemas.knowledge.pipeline import RedFlag as FlagRule
 from ..schemas.knowledge.vocab import STAGE_ORDER
 from .formatting import number
+
+_S = TypeVar("_S")
+_R = TypeVar("_R")
+_DERIVED: dict[tuple[Callable[[Any], Any], int], tuple[Any, Any]] = {}
+
+
+def derived(section: _S, build: Callable[[_S], _R]) -> _R:
+    """`build(section)` for a loaded knowledge section, worked out once per loaded section (not per deal or per
+    call; reloading the knowledge builds it again). Shared by the pipeline tools' lookup tables."""
+    key = (build, id(section))
+    entry = _DERIVED.get(key)
+    if entry is None or entry[0] is not section:
+        entry = _DERIVED[key] = (section, build(section))
+    result: _R = entry[1]
+    return result
 
 
 def _minimum_and_metrics(deal: Deal, as_of: date, with_minimum: bool = True) -> tuple[int, dict[str, float]]:
@@ -157,22 +177,6 @@ class _TableIndex:
         return found
 
 
-_S = TypeVar("_S")
-_R = TypeVar("_R")
-_DERIVED: dict[tuple[Callable[[Any], Any], int], tuple[Any, Any]] = {}
-
-
-def derived(section: _S, build: Callable[[_S], _R]) -> _R:
-    """`build(section)` for a loaded knowledge section, worked out once per loaded section (not per deal or per
-    call; reloading the knowledge builds it again). Shared by the pipeline tools' lookup tables."""
-    key = (build, id(section))
-    entry = _DERIVED.get(key)
-    if entry is None or entry[0] is not section:
-        entry = _DERIVED[key] = (section, build(section))
-    result: _R = entry[1]
-    return result
-
-
 def _index(table: RedFlagTable) -> _TableIndex:
     by_stage: dict[str, list[_Rule]] = {}
     for stage in STAGE_ORDER:
@@ -227,7 +231,11 @@ def _fired(
     rules, with_minimum = index.rules(deal.stage, severities, exclude)
     minimum, metrics = _minimum_and_metrics(deal, as_of, with_minimum)
     present = _present_fields(deal, index.tested_fields)
-    true_flags = {name for name in ("verbal_agreement", "contract_signed") if getattr(deal, name)}
+    true_flags = set()
+    if deal.verbal_agreement:
+        true_flags.add("verbal_agreement")
+    if deal.contract_signed:
+        true_flags.add("contract_signed")
     fired: list[_Rule] = []
     for rule in rules:  # the table's order, for the deal's stage
         for check in rule.checks:

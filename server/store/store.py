@@ -7,6 +7,8 @@
 - Stage changes and close-date pushes are recorded with their date and actor.
 - SQLite runs in WAL mode with a busy timeout and takes the write lock at BEGIN (BEGIN IMMEDIATE), so
   concurrent writers queue instead of failing halfway; PostgreSQL uses a row-level conditional UPDATE.
+- Reads list row ids first and decode only rows not read before: a deal at an unchanged version, a stage or
+  close-date change, a forecast snapshot (those three tables are append-only) is reused as decoded.
 """
 
 from __future__ import annotations
