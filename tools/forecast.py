@@ -153,18 +153,18 @@ def forecast(
             totals["omitted"] += deal.value
             out_of_scope(deal, "no_close_date")
             continue
-        if not within(deal.close_date, start, end):
+        if not start <= deal.close_date <= end:
             totals["omitted"] += deal.value
             out_of_scope(deal, "outside", day=deal.close_date.isoformat(), start=start.isoformat(), end=end.isoformat())
             continue
         # A deal whose assigned category is already the bottom of the demotion ladder cannot drop further, so
         # its red flags cannot change the result: skip computing them (the costly part on a large pipeline).
-        conditions = frozenset(deal_conditions(deal))
+        conditions = deal_conditions(deal)
         can_drop = assigned.get((deal.stage, conditions))
         if can_drop is None:
             can_drop = assigned[(deal.stage, conditions)] = rules.assign(deal.stage, conditions).category != bottom
         # The rule reads only the codes of high-severity, non-exempt flags: evaluate those alone.
-        fired = tuple(flag_codes(deal, as_of, severities=trigger_severity, exclude=exempt)) if can_drop else ()
+        fired = flag_codes(deal, as_of, severities=trigger_severity, exclude=exempt) if can_drop else ()
         # forecast_category reads only the stage, the conditions and the flags' codes and severities of an open
         # deal: deals alike in those share one evaluation (and one rendering of the reasons).
         memo_key = (deal.stage, conditions, fired)

@@ -34,16 +34,16 @@ _CLOSED_REASON = {
 }
 
 
-def deal_conditions(deal: Deal) -> set[str]:
+def deal_conditions(deal: Deal) -> frozenset[str]:
     """The assignment conditions a deal meets: verbal_agreement, contract_signed, engaged_champion."""
-    conditions = set()
+    conditions = []
     if deal.verbal_agreement:
-        conditions.add("verbal_agreement")
+        conditions.append("verbal_agreement")
     if deal.contract_signed:
-        conditions.add("contract_signed")
+        conditions.append("contract_signed")
     if any(c.engaged and c.role == "champion" for c in deal.contacts):
-        conditions.add("engaged_champion")
-    return conditions
+        conditions.append("engaged_champion")
+    return frozenset(conditions)
 
 
 def forecast_category(

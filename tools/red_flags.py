@@ -247,11 +247,11 @@ def _fired(
 
 def flag_codes(
     deal: Deal, as_of: date, *, severities: frozenset[str] | None = None, exclude: frozenset[str] = frozenset()
-) -> list[tuple[str, Severity]]:
+) -> tuple[tuple[str, Severity], ...]:
     """(code, severity) of each flag `red_flags` would return, without building them: for callers that read
     only codes over a large pipeline (the forecast of 10,000 deals). `severities` / `exclude` narrow it to the
     flags with those severities at the deal's stage / not those codes (the others are not evaluated)."""
-    return [(rule.flag.code, rule.severity) for rule in _fired(deal, as_of, severities, exclude)[0]]
+    return tuple([(rule.flag.code, rule.severity) for rule in _fired(deal, as_of, severities, exclude)[0]])
 
 
 class FiredFlag(NamedTuple):
