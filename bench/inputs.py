@@ -6,6 +6,7 @@ Tools without an entry here are reported as "no input" rather than skipped silen
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -106,19 +107,71 @@ def _csv(rows: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+_REP_LINES = [
+    "So tell me how {process} works today at {site}?",
+    "What happens when a new {role} starts on a {day}?",
+    "How many {role}s do you bring on each {period}?",
+    "What does that cost you each {period}, roughly?",
+    "Who else is involved when you decide on a tool like this?",
+    "If you could fix one thing about {process} by {month}, what would it be?",
+    "How do you measure {process} today, is it {metric}?",
+    "Got it, and how long has that been the case?",
+    "What have you tried so far, {tool}?",
+    "When you say {number} weeks, is that for every {role} or only at {site}?",
+    "Walk me through the last time that went wrong.",
+    "Who signs off on budget for something like this, is it the {title}?",
+    "What would it mean for the team if {process} took {small} days instead?",
+    "Makes sense. We see the same thing with other {industry} teams.",
+    "How are you handling it with {tool} at the moment?",
+    "What is driving the timing, the {month} rollout?",
+    "Could we set up a call with the {title} next {day} to go through the numbers?",
+    "I can send over a short summary and the {metric} figures after this call.",
+]
+_BUYER_LINES = [
+    "Right now {process} takes about {number} weeks and our supervisors spend hours on it every {day}.",
+    "Honestly the bigger problem is turnover, we lose {role}s before they are productive.",
+    "We use {tool} for some of it, but most of it is spreadsheets at {site}.",
+    "The {title} wants {metric} down by {percent} percent before {month}.",
+    "We bring on maybe {number} {role}s a {period}, more in the busy season.",
+    "Last {period} we had a {role} at {site} make a mistake that cost us about {money} dollars.",
+    "I am not sure we have budget for this until {month}, to be honest.",
+    "We looked at {tool} last year but it did not fit how {site} works.",
+    "The {title} signs off on anything over {money} dollars.",
+    "If it took {small} days we could staff the new line without hiring.",
+    "Our IT team will want to see how it connects to {tool}.",
+    "mm-hmm",
+    "yeah",
+    "That would help, {title} has been asking about {metric} every {period}.",
+    "We are rolling out the new {process} process at {site} in {month}.",
+    "Sure, next {day} works, I will bring the {title}.",
+]
+_SLOTS = {
+    "process": ["onboarding", "shift handover", "training", "quality checks", "line changeover", "certification"],
+    "site": ["the Dayton plant", "Monterrey", "the Lyon site", "our Ohio warehouse", "the new facility"],
+    "role": ["operator", "technician", "line lead", "inspector", "forklift driver"],
+    "day": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+    "period": ["month", "quarter", "week", "year"],
+    "month": ["March", "April", "May", "June", "September"],
+    "metric": ["time to productivity", "scrap rate", "first-pass yield", "overtime hours", "ramp time"],
+    "tool": ["SAP", "Workday", "a homegrown LMS", "Cornerstone", "paper checklists"],
+    "title": ["VP Operations", "CFO", "plant manager", "HR director", "COO"],
+    "industry": ["manufacturing", "logistics", "automotive", "food processing"],
+    "number": ["four", "five", "six", "eight", "ten", "twelve"],
+    "small": ["three", "five", "ten"],
+    "percent": ["20", "25", "30", "40"],
+    "money": ["40,000", "75,000", "120,000", "250,000"],
+}
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
 def transcript(words: int, seed: int = 7) -> str:
-    """A two-speaker discovery call of about `words` words in `Name: text` lines."""
+    """A two-speaker discovery call of about `words` words in `Name: text` lines, each line filled from templates
+    with random facts, so lines rarely repeat (as in a real call; backchannels do)."""
     rng = random.Random(seed)
-    rep = ["So tell me how onboarding works today?", "What does that cost you each month?", "Got it."]
-    buyer = [
-        "Right now it takes about six weeks and our supervisors spend hours on it every day.",
-        "Honestly the bigger problem is turnover, we lose people before they are productive.",
-        "mm-hmm",
-    ]
     lines, count, turn = [], 0, 0
     while count < words:
-        speaker, pool = ("Alex", rep) if turn % 2 == 0 else ("Dana", buyer)
-        text = rng.choice(pool)
+        speaker, pool = ("Alex", _REP_LINES) if turn % 2 == 0 else ("Dana", _BUYER_LINES)
+        text = _SLOT.sub(lambda m: rng.choice(_SLOTS[m.group(1)]), rng.choice(pool))
         lines.append(f"{speaker}: {text}")
         count += len(text.split())
         turn += 1
