@@ -223,9 +223,12 @@ def accounts(count: int, seed: int = 5) -> list[dict[str, Any]]:
     ]
 
 
-# The store-backed tools read and write the bench's own data dir. `SETUP` runs once before any timing, so
-# `log_activity`, `review_pipeline` and `forecast` find a stored deal; `save_deal` saves a new deal each call.
-SETUP: list[tuple[str, dict[str, Any]]] = [("save_deal", {"deal": {**DEAL, "id": BENCH_DEAL_ID}, "as_of": AS_OF})]
+# The store-backed tools read and write the bench's own data dir. `SETUP` runs once before any timing and stores
+# a rep's pipeline: the deal `log_activity` logs to and 25 others across the stages (bench/run.py times the tools
+# that only read before the ones that write, so every reader sees these 26 deals).
+SETUP: list[tuple[str, dict[str, Any]]] = [("save_deal", {"deal": {**DEAL, "id": BENCH_DEAL_ID}, "as_of": AS_OF})] + [
+    ("save_deal", {"deal": {**deal, "id": f"bench-{deal['id']}"}, "as_of": AS_OF}) for deal in deals(25, seed=3)
+]
 REALISTIC.update(
     {
         "coach_call": {"transcript": transcript(1_500), "rep_names": ["Alex"]},

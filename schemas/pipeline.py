@@ -95,10 +95,50 @@ class ListDealsInput(ToolInput):
     )
     limit: Annotated[int, Field(ge=1, le=MAX_LIST_LIMIT)] = 100
     offset: Annotated[int, Field(ge=0, le=MAX_PIPELINE_DEALS * 100)] = 0
+    detail: Literal["summary", "full"] = Field(
+        default="summary",
+        description="summary: no contacts, MEDDPICC/BANT or notes; full: every stored field (to pass a deal on).",
+    )
+
+
+class DealSummary(BaseModel):
+    """A stored deal as a list row: every field but its contacts (counted instead), MEDDPICC/BANT scores and notes,
+    which can be as long as the rest of the pipeline together (`detail: full` returns them)."""
+
+    id: str
+    version: int
+    company: str
+    value: float
+    currency: str
+    stage: StageCode
+    owner: str | None
+    created: date | None
+    stage_entered: date | None
+    close_date: date | None
+    close_date_changes: int
+    last_activity: date | None
+    next_step: str | None
+    next_step_date: date | None
+    verbal_agreement: bool
+    contract_signed: bool
+    competitors: list[str]
+    loss_reason: str | None
+    contacts: int = Field(description="How many contacts the deal has.")
+    engaged_contacts: int
+    external_id: str | None
+    updated_on: date | None
+
+    @classmethod
+    def of(cls, deal: StoredDeal) -> DealSummary:
+        fields = {name: getattr(deal, name) for name in cls.model_fields if name not in _COUNTED}
+        return cls(**fields, contacts=len(deal.contacts), engaged_contacts=len(deal.engaged_contacts()))
+
+
+_COUNTED = ("contacts", "engaged_contacts")
 
 
 class ListDealsResult(ToolOutput):
-    deals: list[StoredDeal]
+    deals: list[StoredDeal] | list[DealSummary]
     total: int
     """Deals matching the filters (the page may hold fewer)."""
     open_value: float

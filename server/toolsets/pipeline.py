@@ -11,6 +11,7 @@ from typing import Any
 
 from ...schemas.forecast import ForecastInput, ForecastResult
 from ...schemas.pipeline import (
+    DealSummary,
     ImportDealsInput,
     ImportDealsResult,
     ListDealsInput,
@@ -92,9 +93,9 @@ def _list(inp: ListDealsInput, env: CallEnv) -> ListDealsResult:
         deals, total = services.store.list_deals(
             stage=inp.stage, owner=inp.owner, open_only=inp.open_only, text=inp.text, limit=inp.limit, offset=inp.offset
         )
-    return ListDealsResult(
-        locale=env.locale, deals=deals, total=total, open_value=sum(d.value for d in deals if d.is_open)
-    )
+    open_value = sum(d.value for d in deals if d.is_open)
+    listed = deals if inp.detail == "full" else [DealSummary.of(deal) for deal in deals]
+    return ListDealsResult(locale=env.locale, deals=listed, total=total, open_value=open_value)
 
 
 def _list_markdown(result: ListDealsResult) -> str:

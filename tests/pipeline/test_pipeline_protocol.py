@@ -195,3 +195,28 @@ async def test_forecast_accuracy_reported_on_a_later_call(server: PlaybookServer
         later = await call(client, "forecast", {"as_of": "2026-10-05"})
     [item] = later["accuracy"]
     assert (item["forecast"], item["actual"], item["accuracy"], item["on_target"]) == (48000, 45600, 0.95, True)
+
+
+async def test_list_rows_are_summaries_unless_full_detail_is_asked(server: PlaybookServer, mode: str) -> None:
+    """A list row leaves out contacts (counted), MEDDPICC/BANT and notes; `detail: full` returns the stored deal."""
+    deal = {
+        "company": "Acme Robotics",
+        "value": 48000,
+        "stage": "evaluation",
+        "contacts": [
+            {"name": "Dana Lee", "role": "champion", "engaged": True},
+            {"name": "Sam Ortiz", "role": "economic_buyer"},
+        ],
+        "meddpicc": {"metrics": {"score": 2}},
+        "notes": "long notes " * 500,
+    }
+    async with connect(server, mode) as client:
+        saved = (await call(client, "save_deal", {"deal": deal, "as_of": AS_OF}))["deal"]
+        summary = (await call(client, "list_deals", {}))["deals"][0]
+        full = (await call(client, "list_deals", {"detail": "full"}))["deals"][0]
+    assert full == saved
+    assert (summary["contacts"], summary["engaged_contacts"]) == (2, 1)
+    assert not {"meddpicc", "bant", "notes"} & set(summary)
+    assert {key: full[key] for key in summary if key not in ("contacts", "engaged_contacts")} == {
+        key: value for key, value in summary.items() if key not in ("contacts", "engaged_contacts")
+    }
