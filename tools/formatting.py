@@ -18,6 +18,10 @@ _WEEKDAYS: dict[Locale, tuple[str, ...]] = {
 
 def number(value: Decimal | float | int) -> str:
     """1234567.5 -> '1,234,567.5'; integers without decimals; at most two decimals."""
+    if type(value) is int:  # the common cases first, without the Decimal round trip (same text)
+        return f"{value:,}"
+    if type(value) is float and value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
     d = value if isinstance(value, Decimal) else Decimal(str(value))
     if not d.is_finite():
         return str(value)
