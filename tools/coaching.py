@@ -58,12 +58,12 @@ from ..schemas.knowledge.base import Terms
 from ..schemas.knowledge.closing import BuyingSignals
 from ..schemas.knowledge.coaching import SCORE_RULES, CallCoaching, CallTargets, CallType, ScoreRuleCode
 from ..schemas.knowledge.discovery import SpinMethod
-from ..schemas.knowledge.objections import ObjectionLibrary
+from ..schemas.knowledge.objections import CallContext
 from ..schemas.knowledge.prospecting import EmailTemplates
 from ..schemas.knowledge.qualification import MEDDPICC_ORDER, MeddpiccKey, MeddpiccRubric
 from .errors import PlaybookInputError
-from .objections import Classification, answer_text, classify, placeholder_values
-from .text_match import WORD, CueIndex, count_questions, normalise, prepare, sentences
+from .objections import Classification, answer_text, cue_entries, placeholder_values, strong_objection
+from .text_match import WORD, CueIndex, Prepared, count_questions, normalise, prepare, prepare_all, sentences
 from .transcript import Side, Transcript, Turn, assign_sides, read_transcript
 
 MAX_QUOTES_PER_ELEMENT = 3
@@ -93,11 +93,15 @@ class _Lexicon:
     filler_en: re.Pattern[str]
     filler_zh: re.Pattern[str] | None
     date_patterns: tuple[re.Pattern[str], ...]
-    cues: CueIndex
-    """Every cue phrase the coach looks for, labelled 'kind:code': next (commitment), vague, date, signal,
-    objection (library keywords), evidence (MEDDPICC), negation, spin (question types)."""
+    buyer_cues: CueIndex
+    """The cues a buyer's sentence is searched for, labelled 'kind:code': next (commitment), vague, date,
+    signal, objection and objection_category (library keywords), evidence (MEDDPICC), negation."""
+    question_cues: CueIndex
+    """The cues a rep's question is searched for: next, vague, date and spin (question types)."""
     next_step_cues: CueIndex
-    """Only the next / vague / date cues: all that a rep's statement (not a question) is searched for."""
+    """The cues a rep's statement is searched for: next, vague, date."""
+    objection_cues: CueIndex
+    """The cues a clause of a buyer's sentence is searched for: objection, objection_category."""
     spin_order: tuple[str, ...]
 
 
@@ -106,7 +110,6 @@ def _lexicon() -> _Lexicon:
     coaching = kb.get("call_targets", CallCoaching)
     emails = kb.get("email_templates", EmailTemplates).guidance
     signals = kb.get("buying_signals", BuyingSignals)
-    library = kb.get("objection_library", ObjectionLibrary)
     meddpicc = kb.get("meddpicc", MeddpiccRubric)
     spin = kb.get("spin", SpinMethod)
 
@@ -121,7 +124,7 @@ def _lexicon() -> _Lexicon:
     entries += [(c, "vague:") for c in both(emails.vague_next_step_cues)]
     entries += [(c, "date:") for c in (*both(emails.specific_next_step_cues), *both(coaching.relative_date_cues))]
     entries += [(c, f"signal:{s.code}") for s in signals.signals if "transcript" in s.detect_from for c in both(s.cues)]
-    entries += [(k, f"objection:{o.id}") for o in library.objections for k in both(o.cues.keywords)]
+    entries += cue_entries()  # the objection and objection-category keywords, as `classify` looks for them
     entries += [
         (phrase, f"evidence:{element.key}")
         for element in meddpicc.elements
@@ -138,8 +141,10 @@ def _lexicon() -> _Lexicon:
         filler_en=re.compile(rf"(?<![a-z0-9'])(?:{alternation(coaching.filler_words.en)})(?![a-z0-9'])"),
         filler_zh=re.compile(alternation(zh_fillers)) if zh_fillers else None,
         date_patterns=tuple(re.compile(p, re.IGNORECASE) for p in emails.specific_next_step_patterns),
-        cues=CueIndex(entries),
+        buyer_cues=CueIndex(e for e in entries if not e[1].startswith("spin:")),
+        question_cues=CueIndex(e for e in entries if e[1].split(":")[0] in ("next", "vague", "date", "spin")),
         next_step_cues=CueIndex(e for e in entries if e[1].split(":")[0] in ("next", "vague", "date")),
+        objection_cues=CueIndex(cue_entries()),
         spin_order=tuple(spin.tie_break_order),
     )
 
@@ -366,10 +371,12 @@ class _Sentence:
     """A distinct sentence of the call and the cue hits found in it (looked up once however often it is said)."""
 
     text: str
+    prepared: Prepared
     hits: dict[str, list[tuple[str, str]]]
-    """Cue hits grouped by kind (see `_Lexicon.cues`)."""
+    """Cue hits grouped by kind: a buyer's sentence, a rep's question and a rep's statement are each searched
+    for the cues that matter for them (see `_Lexicon`)."""
     question_type: str | None
-    """The SPIN type (or 'process', 'unclassified') of a question looked up with every cue."""
+    """The SPIN type (or 'process', 'unclassified') of a rep's question."""
 
 
 _Said = tuple[int, str, Side, _Sentence]
@@ -377,27 +384,33 @@ _Said = tuple[int, str, Side, _Sentence]
 
 
 def _said(speeches: _Speeches, sides: dict[str, Side]) -> list[_Said]:
-    """Every sentence of the call in order, with its speaker, side and cue hits. The buyer's sentences and the
-    rep's questions carry every kind of cue; the rep's statements only matter for the next step. Texts repeat
-    ("Okay.", "Right."): each distinct turn and sentence is split and looked up once."""
+    """Every sentence of the call in order, with its speaker, side and cue hits. The buyer's sentences carry
+    every kind of cue but the question types, the rep's questions the question types and next-step cues, the
+    rep's statements only the next-step cues. Texts repeat ("Okay.", "Right."): each distinct turn and sentence
+    is split and looked up once, all sentences prepared together."""
     lexicon = _lexicon()
-    looked_up: dict[tuple[str, bool], _Sentence] = {}
-
-    def look_up(text: str, side: Side) -> _Sentence:
-        question = text.endswith(("?", "？"))
-        full = side == "prospect" or question
-        found = looked_up.get((text, full))
-        if found is None:
-            hits = (lexicon.cues if full else lexicon.next_step_cues).grouped(prepare(text))
-            found = looked_up[text, full] = _Sentence(text, hits, _question_type(hits) if question else None)
-        return found
-
     turns = list(zip(speeches.text, [sides[name] for name in speeches.speaker], strict=True))
-    split = {(text, side): [look_up(part, side) for part in sentences(text)] for text, side in dict.fromkeys(turns)}
+
+    def cues_for(sentence: str, side: Side) -> CueIndex:
+        if side == "prospect":
+            return lexicon.buyer_cues
+        return lexicon.question_cues if sentence.endswith(("?", "？")) else lexicon.next_step_cues
+
+    # each distinct turn's sentences, each with the cues it is searched for
+    split = {turn: [(part, cues_for(part, turn[1])) for part in sentences(turn[0])] for turn in dict.fromkeys(turns)}
+    wanted = dict.fromkeys(pair for parts in split.values() for pair in parts)
+    texts = list(dict.fromkeys(text for text, _cues in wanted))
+    prepared = dict(zip(texts, prepare_all(texts), strict=True))
+    looked_up: dict[tuple[str, CueIndex], _Sentence] = {}
+    for text, cues in wanted:
+        hits = cues.grouped(prepared[text])
+        question_type = _question_type(hits) if cues is lexicon.question_cues else None
+        looked_up[text, cues] = _Sentence(text, prepared[text], hits, question_type)
+    said_in = {turn: [looked_up[pair] for pair in parts] for turn, parts in split.items()}
     return [
-        (position, name, side, sentence)
-        for position, (name, (text, side)) in enumerate(zip(speeches.speaker, turns, strict=True))
-        for sentence in split[text, side]
+        (position, name, turn[1], sentence)
+        for position, (name, turn) in enumerate(zip(speeches.speaker, turns, strict=True))
+        for sentence in said_in[turn]
     ]
 
 
@@ -424,14 +437,21 @@ def _date_phrase(sentence: _Sentence) -> str | None:
 _CLAUSE = re.compile(r"[,，;；:：]+")
 
 
-def _clauses(sentence: _Sentence) -> list[str]:
+_Clause = tuple[str, Prepared, dict[str, list[tuple[str, str]]]]
+"""A part of a sentence to classify as an objection, prepared, and its cue hits."""
+
+
+def _clauses(sentence: _Sentence) -> list[_Clause]:
     """The parts of a sentence to classify as objections: the sentence itself, or, when it has several
     comma-separated clauses (one sentence may carry two objections), each clause holding a library keyword."""
-    parts = [part.strip() for part in _CLAUSE.split(sentence.text) if len(WORD.findall(part)) >= 2]
+    parts = [part.strip() for part in _CLAUSE.split(sentence.text) if _count_words(part) >= 2]
     if len(parts) < 2:
-        return [sentence.text]
-    keywords = _lexicon().cues
-    return [part for part in parts if any(k.startswith("objection:") for _p, k in keywords.find(prepare(part)))]
+        return [(sentence.text, sentence.prepared, sentence.hits)]
+    cues = _lexicon().objection_cues
+    clauses = [
+        (part, prepared, cues.grouped(prepared)) for part, prepared in zip(parts, prepare_all(parts), strict=True)
+    ]
+    return [clause for clause in clauses if "objection" in clause[2]]
 
 
 def find_next_step(said: list[_Said]) -> NextStep:
@@ -460,11 +480,11 @@ def _find(said: list[_Said], call_type: str, locale: Locale) -> _Found:
     signals = kb.get("buying_signals", BuyingSignals)
     found = _Found()
     values: dict[str, str] | None = None  # the objection answers' placeholders, filled when first needed
-    context = "cold_call" if call_type == "cold_call" else "deal"
+    context: CallContext = "cold_call" if call_type == "cold_call" else "deal"
     seen_signals: set[tuple[str, str]] = set()
     seen_objections: set[str] = set()
-    classified: dict[str, Classification] = {}
-    clauses: dict[str, list[tuple[str, str]]] = {}  # a sentence's clauses and their keys, split once per text
+    classified: dict[str, Classification | None] = {}
+    clauses: dict[str, list[tuple[_Clause, str]]] = {}  # a sentence's clauses and their keys, split once per text
     for speech, speaker, side, sentence in said:
         if side != "prospect" or not sentence.hits:
             continue
@@ -482,17 +502,18 @@ def _find(said: list[_Said], call_type: str, locale: Locale) -> _Found:
             )
         if "objection" in sentence.hits and len(found.objections) < MAX_FOUND:
             if sentence.text not in clauses:
-                clauses[sentence.text] = [(clause, normalise(clause)) for clause in _clauses(sentence)]
-            for clause, key in clauses[sentence.text]:
+                clauses[sentence.text] = [(clause, clause[1].folded) for clause in _clauses(sentence)]
+            for (clause, prepared, clause_hits), key in clauses[sentence.text]:
                 if key not in classified:
                     if len(classified) >= MAX_OBJECTION_CANDIDATES:
                         found.objections_capped = True
                         break
-                    classified[key] = classify(clause, context)  # type: ignore[arg-type]
+                    classified[key] = strong_objection(clause, prepared, clause_hits, context, MIN_OBJECTION_SCORE)
                 result = classified[key]
-                best = result.best
+                best = result.best if result is not None else None
                 if (
-                    best is None
+                    result is None
+                    or best is None
                     or best.score < MIN_OBJECTION_SCORE
                     or result.confidence < MIN_OBJECTION_CONFIDENCE
                     or best.objection.id in seen_objections
@@ -529,7 +550,7 @@ def _find(said: list[_Said], call_type: str, locale: Locale) -> _Found:
 
 def classify_question(text: str) -> str:
     """The SPIN type (or 'process') of a rep question by the spin cue phrases and tie-break order."""
-    return _question_type(_lexicon().cues.grouped(prepare(text)))
+    return _question_type(_lexicon().question_cues.grouped(prepare(text)))
 
 
 def _question_type(hits: dict[str, list[tuple[str, str]]]) -> str:

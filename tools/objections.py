@@ -32,7 +32,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from itertools import compress, repeat
+from typing import get_args
 
 from .. import knowledge as kb
 from ..schemas.common import Locale
@@ -57,7 +59,7 @@ from ..schemas.objections import (
     ReverseOption,
 )
 from .formatting import money, number
-from .text_match import CueIndex, normalise, prepare
+from .text_match import CueIndex, Prepared, prepare, stem
 
 MIN_SCORE = 0.30
 """Below this score nothing in the library matches well enough: category `other`."""
@@ -81,17 +83,25 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ZH_STOP = frozenset("的了吧吗呢啊呀嘛哦")
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+@lru_cache(maxsize=65536)
+def _term(word: str) -> str:
+    """The informative term of an English word ('' for a stop word or a single letter)."""
+    if word in _EN_STOP:
+        return ""
+    word = word.strip("'")
+    return stem(word) if len(word) > 1 else ""
 
 
 def terms(text: str) -> list[str]:
     """Informative terms: English word stems without stop words, Chinese character pairs without particles."""
-    folded = normalise(text)
-    found = [_stem(w.strip("'")) for w in _LATIN.findall(folded) if w not in _EN_STOP and len(w.strip("'")) > 1]
+    return _terms(prepare(text))
+
+
+def _terms(prepared: Prepared) -> list[str]:
+    folded = prepared.folded
+    if folded.isascii():  # the prepared words are exactly `_LATIN`'s
+        return [term for term in map(_term, prepared.words) if term]
+    found = [term for term in map(_term, _LATIN.findall(folded)) if term]
     for run in _CJK_RUN.findall(folded):
         chars = "".join(ch for ch in run if ch not in _ZH_STOP) or run
         if len(chars) == 1:
@@ -103,15 +113,34 @@ def terms(text: str) -> list[str]:
 @dataclass(frozen=True)
 class _Model:
     objections: tuple[Objection, ...]
+    ids: tuple[str, ...]
+    index: dict[str, int]
+    """id → objection index."""
+    categories: tuple[ObjectionCategory, ...]
     idf: dict[str, float]
-    phrase_weight: tuple[tuple[float, ...], ...]
-    """Total idf weight of each paraphrase, per objection."""
-    postings: dict[str, tuple[tuple[int, int], ...]]
-    """term → (objection index, paraphrase index) of every paraphrase containing it."""
+    postings: dict[str, tuple[int, ...]]
+    """term → number of every paraphrase containing it (paraphrases numbered across the library)."""
+    phrase_entry: tuple[int, ...]
+    """paraphrase number → its objection's index."""
+    phrase_scale: tuple[float, ...]
+    """paraphrase number → its total idf weight, at least `MIN_PHRASE_WEIGHT`."""
     vocabulary: dict[str, tuple[int, ...]]
     """term → objection indexes whose paraphrases contain it."""
-    keywords: CueIndex
-    category_keywords: CueIndex
+    cue_entries: tuple[tuple[str, str], ...]
+    """Every objection keyword labelled 'objection:<id>' and category keyword 'objection_category:<code>'."""
+    cues: CueIndex
+    """The `cue_entries`."""
+    zeros: tuple[float, ...]
+    """A 0.0 per objection."""
+    feature_bonus: tuple[float, ...]
+    """Per objection, the most the wording features can add to its score."""
+    members: dict[str, tuple[int, ...]]
+    """category → its objections' indexes."""
+    heard: dict[CallContext, tuple[bool, ...]]
+    """Per call context, per objection: whether its score is ranked there (`routes` names an entry)."""
+    routes: dict[CallContext, tuple[int | None, ...]]
+    """Per call context, where each objection's score goes: its own index when it covers the context, its
+    `use_instead` entry's index, or None (not heard in that context)."""
 
 
 @cache
@@ -125,26 +154,54 @@ def _model() -> _Model:
         document_frequency.update(frozenset().union(*phrases))
     count = len(library.objections)
     idf = {term: math.log(1 + count / df) for term, df in document_frequency.items()}
-    postings: dict[str, list[tuple[int, int]]] = {}
+    postings: dict[str, list[int]] = {}
     vocabulary: dict[str, list[int]] = {}
+    phrase_entry: list[int] = []
+    phrase_scale: list[float] = []
     for e, phrases in enumerate(phrase_terms):
-        for p, phrase in enumerate(phrases):
+        for phrase in phrases:
             for term in phrase:
-                postings.setdefault(term, []).append((e, p))
+                postings.setdefault(term, []).append(len(phrase_entry))
+            phrase_entry.append(e)
+            phrase_scale.append(max(sum(idf[t] for t in phrase), MIN_PHRASE_WEIGHT))
         for term in frozenset().union(*phrases):
             vocabulary.setdefault(term, []).append(e)
-    keyword_entries = [
-        (k, obj.id) for obj in library.objections for k in (*obj.cues.keywords.en, *obj.cues.keywords.zh)
-    ]
-    category_entries = [(k, c.code) for c in library.categories for k in (*c.keywords.en, *c.keywords.zh)]
+    cue_entries = (
+        *(
+            (k, f"objection:{obj.id}")
+            for obj in library.objections
+            for k in (*obj.cues.keywords.en, *obj.cues.keywords.zh)
+        ),
+        *((k, f"objection_category:{c.code}") for c in library.categories for k in (*c.keywords.en, *c.keywords.zh)),
+    )
+    index = {obj.id: e for e, obj in enumerate(library.objections)}
+    categories = dict.fromkeys(obj.category for obj in library.objections)
+    routes = {
+        context: tuple(
+            e if context in obj.contexts else index.get(obj.use_instead.get(context, ""))
+            for e, obj in enumerate(library.objections)
+        )
+        for context in get_args(CallContext)
+    }
     return _Model(
         objections=tuple(library.objections),
+        ids=tuple(obj.id for obj in library.objections),
+        index=index,
+        categories=tuple(obj.category for obj in library.objections),
         idf=idf,
-        phrase_weight=tuple(tuple(sum(idf[t] for t in phrase) for phrase in phrases) for phrases in phrase_terms),
         postings={t: tuple(v) for t, v in postings.items()},
+        phrase_entry=tuple(phrase_entry),
+        phrase_scale=tuple(phrase_scale),
         vocabulary={t: tuple(v) for t, v in vocabulary.items()},
-        keywords=CueIndex(keyword_entries),
-        category_keywords=CueIndex(category_entries),
+        cue_entries=cue_entries,
+        cues=CueIndex(cue_entries),
+        zeros=(0.0,) * count,
+        feature_bonus=tuple(
+            FEATURE_BONUS if any(obj.category == c for c, _ in _FEATURES) else 0.0 for obj in library.objections
+        ),
+        members={c: tuple(e for e, obj in enumerate(library.objections) if obj.category == c) for c in categories},
+        heard={context: tuple(route is not None for route in routes[context]) for context in routes},
+        routes=routes,
     )
 
 
@@ -165,112 +222,219 @@ class Classification:
     best: Scored | None
     confidence: float
     ranked: tuple[Scored, ...]
+    """Every entry's score, best first; empty when `classify` was asked for the verdict only."""
 
 
 # Two wording features that hold for any paraphrase: an amount of money points to price, a time to come points
-# to timing. Each adds a small bonus to every objection of its category (a tie-breaker, not a verdict).
+# to timing. Each adds a small bonus to every objection of its category (a tie-breaker, not a verdict). Each
+# pattern opens with a look-ahead for the characters a match can start with, which lets the scan skip the rest.
 _AMOUNT = re.compile(
-    r"[$€£¥]\s?\d|\d[\d,.]*\s?(?:k\b|grand|thousand|million|bucks|dollars|usd|eur|rmb|%)"
+    r"(?=[$€£¥\dtfsenh一二三四五六七八九十两百千])"
+    r"(?:[$€£¥]\s?\d|\d[\d,.]*\s?(?:k\b|grand|thousand|million|bucks|dollars|usd|eur|rmb|%)"
     r"|\b(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\s+(?:grand|thousand|k)\b"
-    r"|[\d一二三四五六七八九十两百千]+\s?(?:万|千块|块钱|元|折)",
+    r"|[\d一二三四五六七八九十两百千]+\s?(?:万|千块|块钱|元|折))",
     re.IGNORECASE,
 )
 _LATER = re.compile(
-    r"\bnext\s+(?:week|month|quarter|year|spring|summer|fall|autumn|winter)\b"
+    r"(?=[nialq下明年过一二三四五六两几半以之])"
+    r"(?:\bnext\s+(?:week|month|quarter|year|spring|summer|fall|autumn|winter)\b"
     r"|\bin\s+the\s+(?:spring|summer|fall|autumn|winter|new year)\b|\bafter\s+(?:the\s+)?(?:new year|holidays|summer)"
     r"|\bin\s+(?:a few|a couple of|two|three|four|six|\d+)\s+(?:weeks|months)\b|\bq[1-4]\b|\blater this year\b"
-    r"|下个?(?:月|季度|星期|周)|明年|年后|年底|过(?:几|一段|半)|[一二三四五六两几半]个月(?:后|以后)|(?:以后|之后)再",
+    r"|下个?(?:月|季度|星期|周)|明年|年后|年底|过(?:几|一段|半)|[一二三四五六两几半]个月(?:后|以后)|(?:以后|之后)再)",
     re.IGNORECASE,
 )
+_FEATURES = (("price", _AMOUNT), ("timing", _LATER))
 FEATURE_BONUS = 0.15
 
+
 UNKNOWN_TERM_IDF = 1.5
+"""Weight of an utterance term the library never uses (rarer than any library term)."""
 MIN_PHRASE_WEIGHT = 4.0
 """A paraphrase with less informative content than this (one or two common terms, e.g. 'my number?') counts
 as only partly matched even when all its terms are present."""
-"""Weight of an utterance term the library never uses (rarer than any library term)."""
 
 
-def classify(text: str, call_context: CallContext | None = None) -> Classification:
-    """Score `text` against every library objection (see the module docstring)."""
-    model = _model()
-    library = kb.get("objection_library", ObjectionLibrary)
-    utterance = set(terms(text))
+def cue_entries() -> tuple[tuple[str, str], ...]:
+    """The keywords `classify` looks for: each objection's labelled 'objection:<id>', each category's
+    'objection_category:<code>'. A caller that looks them up itself (with its own cues, in one `CueIndex`)
+    passes the grouped hits to `classify_prepared`."""
+    return _model().cue_entries
+
+
+def classify(text: str, call_context: CallContext | None = None, *, ranked: bool = True) -> Classification:
+    """Score `text` against every library objection (see the module docstring). With `ranked=False` only the
+    verdict (category, best match, confidence) is worked out, not the ranked list of every entry."""
     prepared = prepare(text)
+    return classify_prepared(text, prepared, _model().cues.grouped(prepared), call_context, ranked=ranked)
+
+
+def classify_prepared(
+    text: str,
+    prepared: Prepared,
+    hits: dict[str, list[tuple[str, str]]],
+    call_context: CallContext | None = None,
+    *,
+    ranked: bool = True,
+) -> Classification:
+    """`classify` for a text already prepared and looked up: `hits` are `CueIndex.grouped` hits of (at least)
+    the `cue_entries`."""
+    return _verdict(text, _shared(prepared, hits), call_context, ranked)
+
+
+def strong_objection(
+    text: str, prepared: Prepared, hits: dict[str, list[tuple[str, str]]], call_context: CallContext, score: float
+) -> Classification | None:
+    """`classify_prepared`'s verdict (without the ranked list), or None when no entry can reach `score` even
+    with the wording features' bonus: such a text is settled without looking for the features."""
+    model = _model()
+    shared = _shared(prepared, hits)
+    # rounding keeps order, so the best rounded score is the best unrounded one rounded; the scores of the
+    # entries heard in the context are the ones the verdict ranks
+    possible = compress(_scores(shared, model.feature_bonus, rounded=False), model.heard[call_context])
+    if round(max(possible, default=0.0), 4) < score:
+        return None
+    return _verdict(text, shared, call_context, ranked=False)
+
+
+@dataclass(slots=True)
+class _Shared:
+    """What an utterance shares with the library: the score parts before the wording features."""
+
+    keyword_hits: dict[str, list[str]]
+    category_hits: dict[str, list[str]]
+    best_phrase: list[float]
+    """Per objection: the best paraphrase's matched share."""
+    coverage: list[float]
+    """Per objection: the share of the utterance's term weight its paraphrases hold."""
+    keyword_part: list[float]
+    category_part: list[float] | tuple[float, ...]
+
+
+def _shared(prepared: Prepared, hits: dict[str, list[tuple[str, str]]]) -> _Shared:
+    model = _model()
+    utterance = set(_terms(prepared))
     keyword_hits: dict[str, list[str]] = {}
-    for phrase, objection_id in model.keywords.find(prepared):
+    for phrase, objection_id in hits.get("objection", ()):
         keyword_hits.setdefault(objection_id, []).append(phrase)
     category_hits: dict[str, list[str]] = {}
-    for phrase, code in model.category_keywords.find(prepared):
+    for phrase, code in hits.get("objection_category", ()):
         category_hits.setdefault(code, []).append(phrase)
-    utterance_weight = sum(model.idf.get(t, UNKNOWN_TERM_IDF) for t in utterance) or 1.0
-    features: dict[str, str] = {}
-    if amount := _AMOUNT.search(text):
-        features["price"] = amount.group(0)
-    if later := _LATER.search(text):
-        features["timing"] = later.group(0)
+    idf = model.idf
+    utterance_weight = sum(map(idf.get, utterance, repeat(UNKNOWN_TERM_IDF))) or 1.0
 
-    shared: dict[tuple[int, int], float] = {}
-    covered = [0.0] * len(model.objections)
+    count = len(model.objections)
+    shared: dict[int, float] = {}
+    covered = [0.0] * count
     for term in utterance:
-        weight = model.idf.get(term)
+        weight = idf.get(term)
         if weight is None:
             continue
-        for key in model.postings[term]:
-            shared[key] = shared.get(key, 0.0) + weight
+        for paraphrase in model.postings[term]:
+            shared[paraphrase] = shared.get(paraphrase, 0.0) + weight
         for e in model.vocabulary[term]:
             covered[e] += weight
-    best_phrase = [0.0] * len(model.objections)
-    for (e, p), weight in shared.items():
-        best_phrase[e] = max(best_phrase[e], weight / max(model.phrase_weight[e][p], MIN_PHRASE_WEIGHT))
+    best_phrase = [0.0] * count
+    phrase_entry, phrase_scale = model.phrase_entry, model.phrase_scale
+    for paraphrase, weight in shared.items():
+        e, share = phrase_entry[paraphrase], weight / phrase_scale[paraphrase]
+        if share > best_phrase[e]:
+            best_phrase[e] = share
+    keyword_part = [0.0] * count
+    for objection_id, phrases in keyword_hits.items():
+        keyword_part[model.index[objection_id]] = min(0.3, 0.15 * len(phrases))
+    category_part: list[float] | tuple[float, ...] = model.zeros
+    if category_hits:
+        category_part = [0.0] * count
+        for code, phrases in category_hits.items():
+            part = min(0.1, 0.05 * len(phrases))
+            for e in model.members.get(code, ()):
+                category_part[e] = part
+    return _Shared(
+        keyword_hits,
+        category_hits,
+        best_phrase,
+        [cover / utterance_weight for cover in covered],
+        keyword_part,
+        category_part,
+    )
 
-    scored: list[Scored] = []
-    for e, obj in enumerate(model.objections):
-        coverage = covered[e] / utterance_weight
-        hits = keyword_hits.get(obj.id, [])
-        cat_hits = category_hits.get(obj.category, [])
-        score = 0.5 * best_phrase[e] + 0.3 * coverage + min(0.3, 0.15 * len(hits)) + min(0.1, 0.05 * len(cat_hits))
-        feature = features.get(obj.category)
-        if feature:
-            score += FEATURE_BONUS
-        scored.append(Scored(obj, round(score, 4), tuple(hits + cat_hits + ([feature] if feature else []))))
 
-    if call_context is not None:
-        scored = _apply_context(scored, call_context, library)
-    scored.sort(key=lambda s: (-s.score, s.objection.id))
-    best = scored[0] if scored and scored[0].score >= MIN_SCORE else None
+def _scores(shared: _Shared, bonus: list[float] | tuple[float, ...], rounded: bool = True) -> list[float]:
+    """score = 0.5 × best paraphrase + 0.3 × coverage + keyword part + category keyword part + feature bonus,
+    rounded to 4 places"""
+    scores = zip(shared.best_phrase, shared.coverage, shared.keyword_part, shared.category_part, bonus, strict=True)
+    if not rounded:
+        return [
+            0.5 * phrase + 0.3 * coverage + keyword + category + feature
+            for phrase, coverage, keyword, category, feature in scores
+        ]
+    return [
+        round(0.5 * phrase + 0.3 * coverage + keyword + category + feature, 4)
+        for phrase, coverage, keyword, category, feature in scores
+    ]
+
+
+def _verdict(text: str, shared: _Shared, call_context: CallContext | None, ranked: bool) -> Classification:
+    model = _model()
+    features: dict[str, str] = {}
+    for category, pattern in _FEATURES:
+        if found := pattern.search(text):
+            features[category] = found.group(0)
+    bonus = [FEATURE_BONUS if c in features else 0.0 for c in model.categories] if features else model.zeros
+    scores = _scores(shared, bonus)
+
+    def cues(e: int) -> tuple[str, ...]:
+        category = model.categories[e]
+        feature = features.get(category)
+        return (
+            *shared.keyword_hits.get(model.ids[e], ()),
+            *shared.category_hits.get(category, ()),
+            *([feature] if feature else ()),
+        )
+
+    # where each score ends up (the objection it is reported as) and whose cues it carries
+    final: dict[int, float] = {}
+    source: dict[int, int] = {}
+    if call_context is None:
+        final = dict(enumerate(scores))
+        source = {e: e for e in final}
+    else:
+        _apply_context(scores, model.routes[call_context], final, source)
+    if not final:
+        return Classification("other", None, 1.0, ())
+    top = max(final.values())
+    winner = min((model.ids[e], e) for e, score in final.items() if score == top)[1]
+    ranking: tuple[Scored, ...] = ()
+    if ranked:
+        order = sorted(final, key=lambda e: (-final[e], model.ids[e]))
+        ranking = tuple(Scored(model.objections[e], final[e], cues(source[e])) for e in order)
+    best = Scored(model.objections[winner], top, cues(source[winner])) if top >= MIN_SCORE else None
     if best is not None and not best.cues and best.score < MIN_UNCUED_SCORE:
         best = None  # a loose resemblance without a single keyword is not evidence enough
     if best is None:
-        top = scored[0].score if scored else 0.0
         confidence = round(max(0.0, min(1.0, 1 - top / STRONG_SCORE)), 2)
-        return Classification("other", None, confidence, tuple(scored))
-    runner_up = next((s.score for s in scored if s.objection.category != best.objection.category), 0.0)
+        return Classification("other", None, confidence, ranking)
+    category = best.objection.category
+    runner_up = max((score for e, score in final.items() if model.categories[e] != category), default=0.0)
     separation = best.score / (best.score + runner_up) if best.score + runner_up else 1.0
     strength = min(1.0, best.score / STRONG_SCORE)
     confidence = round(max(0.0, min(1.0, separation * strength)), 2)
-    return Classification(best.objection.category, best, confidence, tuple(scored))
+    return Classification(category, best, confidence, ranking)
 
 
-def _apply_context(scored: list[Scored], context: CallContext, library: ObjectionLibrary) -> list[Scored]:
-    """Entries that do not cover the call context hand their score to their `use_instead` entry."""
-    by_id = {s.objection.id: s for s in scored}
-    result: dict[str, Scored] = {}
-    for item in scored:
-        obj = item.objection
-        if context in obj.contexts:
-            current = result.get(obj.id)
-            if current is None or current.score < item.score:
-                result[obj.id] = item
-            continue
-        target_id = obj.use_instead.get(context)
-        if target_id is None:
+def _apply_context(
+    scores: list[float], routes: tuple[int | None, ...], final: dict[int, float], source: dict[int, int]
+) -> None:
+    """Entries that do not cover the call context hand their score to their `use_instead` entry (when it
+    scores lower); entries with neither are dropped."""
+    for e, target in enumerate(routes):
+        if target is None:
             continue  # not heard in this context at all
-        target = library.by_id(target_id)
-        existing = result.get(target_id) or by_id.get(target_id)
-        if existing is None or existing.score < item.score:
-            result[target_id] = Scored(target, item.score, item.cues)
-    return list(result.values())
+        score = scores[e]
+        current = final.get(target, scores[target] if target != e else None)
+        if current is None or current < score:
+            final[target] = score
+            source[target] = e
 
 
 # ------------------------------------------------------------------------------------------- the answer

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _LATIN = "A-Za-z\u00c0-\u024f0-9'’"
@@ -65,20 +66,43 @@ def stem(word: str) -> str:
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
-@dataclass(frozen=True)
-class Prepared:
+class Prepared(NamedTuple):
     """A text prepared once for many cue look-ups."""
 
     folded: str
+    words: tuple[str, ...]
+    """The Latin words of the folded text."""
     stems: tuple[str, ...]
     cjk: str
     """The text without spaces and punctuation (for Chinese cues)."""
 
 
+_ASCII_WORD_BYTES = bytes(c if _LATIN_WORD.fullmatch(chr(c)) else ord(" ") for c in range(128)) + b" " * 128
+"""A byte table that keeps the ASCII characters `_LATIN_WORD` matches and turns every other one into a space."""
+
+
 def prepare(text: str) -> Prepared:
     folded = normalise(text)
-    stems = tuple(map(stem, _LATIN_WORD.findall(folded)))
-    return Prepared(folded, stems, "" if folded.isascii() or not has_cjk(folded) else _NOT_ALNUM.sub("", folded))
+    if folded.isascii():  # the words split out by a byte table, as `_LATIN_WORD` finds them
+        words = tuple(folded.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split())
+        return Prepared(folded, words, tuple(map(stem, words)), "")
+    words = tuple(_LATIN_WORD.findall(folded))
+    return Prepared(folded, words, tuple(map(stem, words)), _NOT_ALNUM.sub("", folded) if has_cjk(folded) else "")
+
+
+_ASCII_WORD_LINES = _ASCII_WORD_BYTES[:10] + b"\n" + _ASCII_WORD_BYTES[11:]
+"""`_ASCII_WORD_BYTES` that keeps line breaks."""
+
+
+def prepare_all(texts: list[str]) -> list[Prepared]:
+    """`prepare` for each text; ASCII texts (the usual case) are folded and split into words all at once."""
+    joined = "\n".join(texts)
+    if not joined.isascii() or joined.count("\n") != len(texts) - 1:
+        return list(map(prepare, texts))
+    folded = joined.lower()
+    lines = folded.encode("ascii").translate(_ASCII_WORD_LINES).decode("ascii").split("\n")
+    words = [tuple(line.split()) for line in lines]
+    return [Prepared(f, w, tuple(map(stem, w)), "") for f, w in zip(folded.split("\n"), words, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -99,21 +123,21 @@ def cue(text: str) -> Cue:
 def _in_order(needle: tuple[str, ...], hay: tuple[str, ...], max_gap: int) -> bool:
     if not needle:
         return False
-    first = needle[0]
-    for start, word in enumerate(hay):
-        if word != first:
-            continue
-        position, ok = start, True
-        for token in needle[1:]:
+    first, rest = needle[0], needle[1:]
+    start = -1
+    while True:
+        try:
+            start = hay.index(first, start + 1)
+        except ValueError:
+            return False
+        position = start
+        for token in rest:
             window = hay[position + 1 : position + 2 + max_gap]
-            try:
-                position = position + 1 + window.index(token)
-            except ValueError:
-                ok = False
+            if token not in window:
                 break
-        if ok:
+            position = position + 1 + window.index(token)
+        else:
             return True
-    return False
 
 
 def _chars_in_order(needle: str, hay: str, max_gap: int) -> bool:
@@ -133,8 +157,7 @@ def _chars_in_order(needle: str, hay: str, max_gap: int) -> bool:
     return False
 
 
-def matches(prepared: Prepared, phrase: str) -> bool:
-    c = cue(phrase)
+def _cue_in(c: Cue, prepared: Prepared) -> bool:
     if c.chinese:
         if not c.compact:
             return False
@@ -146,6 +169,10 @@ def matches(prepared: Prepared, phrase: str) -> bool:
     return _in_order(c.stems, prepared.stems, 1)
 
 
+def matches(prepared: Prepared, phrase: str) -> bool:
+    return _cue_in(cue(phrase), prepared)
+
+
 def first_match(prepared: Prepared, phrases: Iterable[str]) -> str | None:
     for phrase in phrases:
         if matches(prepared, phrase):
@@ -153,46 +180,72 @@ def first_match(prepared: Prepared, phrases: Iterable[str]) -> str | None:
     return None
 
 
+class _Entry(NamedTuple):
+    needed: frozenset[str]
+    """The words (English) or characters (Chinese) the text must hold for the cue to match."""
+    plain: bool
+    """True when holding `needed` is matching (a one-word English cue, a one-character Chinese cue)."""
+    cue: Cue
+    kind: str
+    """The label's part before ':'."""
+    hit: tuple[str, str]
+    """(phrase, the label's part after ':')."""
+    found: tuple[str, str]
+    """(phrase, label)."""
+
+
 class CueIndex:
     """Many cue phrases, each with a label, looked up quickly. An English cue is filed under its longest word
-    (the rarest, roughly) and a Chinese cue under its first character; a candidate is checked against the
-    text's word or character set before the in-order `matches` test."""
+    (the rarest, roughly) and a Chinese cue under its first character; the text's words (characters) that file
+    any cue are found with one set intersection, and a candidate is checked against the text's word (character)
+    set before the in-order `matches` test. Hits come in the order of the filing word's (character's) first
+    appearance in the text, then in entry order; an entry given twice is found once."""
 
     def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
-        self._by_stem: dict[str, list[tuple[str, str, frozenset[str]]]] = {}
-        self._by_char: dict[str, list[tuple[str, str, frozenset[str]]]] = {}
-        for phrase, label in entries:
+        self._by_stem: dict[str, list[_Entry]] = {}
+        self._by_char: dict[str, list[_Entry]] = {}
+        for phrase, label in dict.fromkeys(entries):
             c = cue(phrase)
+            kind, _, code = label.partition(":")
             if c.chinese and c.compact:
-                self._by_char.setdefault(c.compact[0], []).append((phrase, label, frozenset(c.compact)))
+                entry = _Entry(frozenset(c.compact), len(c.compact) == 1, c, kind, (phrase, code), (phrase, label))
+                self._by_char.setdefault(c.compact[0], []).append(entry)
             elif c.stems:
-                key = max(c.stems, key=len)
-                self._by_stem.setdefault(key, []).append((phrase, label, frozenset(c.stems)))
+                entry = _Entry(frozenset(c.stems), len(c.stems) == 1, c, kind, (phrase, code), (phrase, label))
+                self._by_stem.setdefault(max(c.stems, key=len), []).append(entry)
+        self._stem_keys = frozenset(self._by_stem)
+        self._char_keys = frozenset(self._by_char)
+
+    def _hits(self, prepared: Prepared) -> list[_Entry]:
+        found: list[_Entry] = []
+        stems = prepared.stems
+        if stems:
+            words = set(stems)
+            keys = self._stem_keys & words
+            for key in keys if len(keys) < 2 else sorted(keys, key=stems.index):
+                for entry in self._by_stem[key]:
+                    if entry.needed <= words and (entry.plain or _in_order(entry.cue.stems, stems, 1)):
+                        found.append(entry)
+        cjk = prepared.cjk
+        if cjk:
+            chars = set(cjk)
+            keys = self._char_keys & chars
+            for key in keys if len(keys) < 2 else sorted(keys, key=cjk.index):
+                for entry in self._by_char[key]:
+                    if entry.needed <= chars and (entry.plain or _cue_in(entry.cue, prepared)):
+                        found.append(entry)
+        return found
 
     def grouped(self, prepared: Prepared) -> dict[str, list[tuple[str, str]]]:
-        """Hits grouped by the part of the label before ':' (labels are 'kind:code')."""
+        """Hits grouped by the part of the label before ':' (labels are 'kind:code'): kind → (phrase, code)."""
         groups: dict[str, list[tuple[str, str]]] = {}
-        for phrase, label in self.find(prepared):
-            kind, _, code = label.partition(":")
-            groups.setdefault(kind, []).append((phrase, code))
+        for entry in self._hits(prepared):
+            if entry.kind in groups:
+                groups[entry.kind].append(entry.hit)
+            else:
+                groups[entry.kind] = [entry.hit]
         return groups
 
     def find(self, prepared: Prepared) -> list[tuple[str, str]]:
         """(phrase, label) of every cue found in the text, in a stable order."""
-        found: list[tuple[str, str]] = []
-        seen: set[tuple[str, str]] = set()
-        if self._by_stem and prepared.stems:
-            words = set(prepared.stems)
-            for token in dict.fromkeys(prepared.stems):
-                for phrase, label, needed in self._by_stem.get(token, ()):
-                    if needed <= words and (phrase, label) not in seen and matches(prepared, phrase):
-                        seen.add((phrase, label))
-                        found.append((phrase, label))
-        if self._by_char and prepared.cjk:
-            chars = set(prepared.cjk)
-            for char in dict.fromkeys(prepared.cjk):
-                for phrase, label, needed in self._by_char.get(char, ()):
-                    if needed <= chars and (phrase, label) not in seen and matches(prepared, phrase):
-                        seen.add((phrase, label))
-                        found.append((phrase, label))
-        return found
+        return [entry.found for entry in self._hits(prepared)]
