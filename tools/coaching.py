@@ -244,7 +244,8 @@ def _speeches(turns: list[Turn]) -> _Speeches:
     for distinct in dict.fromkeys(text):
         count = _count_words(distinct)
         asked = count_questions(distinct) if "?" in distinct or "？" in distinct else 0
-        counted[distinct] = (count, asked, is_backchannel(distinct, limit, words=count))
+        # a backchannel has at most `limit` words: longer turns need no look at their words
+        counted[distinct] = (count, asked, 0 < count <= limit and is_backchannel(distinct, limit, words=count))
     words, questions, backchannel = (list(column) for column in zip(*map(counted.__getitem__, text), strict=True))
     return _Speeches(turns, [*first, len(turns)], speaker, text, start, end, words, questions, backchannel)
 
@@ -444,13 +445,24 @@ _Clause = tuple[str, Prepared, dict[str, list[tuple[str, str]]]]
 def _clauses(sentence: _Sentence) -> list[_Clause]:
     """The parts of a sentence to classify as objections: the sentence itself, or, when it has several
     comma-separated clauses (one sentence may carry two objections), each clause holding a library keyword."""
-    parts = [part.strip() for part in _CLAUSE.split(sentence.text) if _count_words(part) >= 2]
-    if len(parts) < 2:
+    pieces = _CLAUSE.split(sentence.text)
+    counts = [_count_words(piece) for piece in pieces]
+    kept = [i for i, count in enumerate(counts) if count >= 2]
+    if len(kept) < 2:
         return [(sentence.text, sentence.prepared, sentence.hits)]
+    parts = [pieces[i].strip() for i in kept]
+    if sentence.text.isascii():
+        # a clause's words are its run of the sentence's words (the separators are no word characters)
+        starts = list(itertools.accumulate(counts, initial=0))
+        words, stems = sentence.prepared.words, sentence.prepared.stems
+        prepared = [
+            Prepared(part.lower(), words[starts[i] : starts[i + 1]], stems[starts[i] : starts[i + 1]], "")
+            for part, i in zip(parts, kept, strict=True)
+        ]
+    else:
+        prepared = prepare_all(parts)
     cues = _lexicon().objection_cues
-    clauses = [
-        (part, prepared, cues.grouped(prepared)) for part, prepared in zip(parts, prepare_all(parts), strict=True)
-    ]
+    clauses = [(part, ready, cues.grouped(ready)) for part, ready in zip(parts, prepared, strict=True)]
     return [clause for clause in clauses if "objection" in clause[2]]
 
 
