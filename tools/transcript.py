@@ -29,10 +29,11 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from .. import knowledge as kb
+from ..schemas.knowledge.base import Terms
 from ..schemas.knowledge.coaching import CallCoaching
 from .errors import PlaybookInputError
 
@@ -400,17 +401,47 @@ class SideAssignment:
     explanation: str
 
 
-def _label_side(name: str, coaching: CallCoaching) -> Side | None:
+@dataclass(frozen=True)
+class _SideHints:
+    side: Side
+    words: frozenset[str]
+    """One-word English hints (case-folded): a word of the label."""
+    phrases: tuple[str, ...]
+    """Longer English hints (case-folded): a part of the label."""
+    zh: tuple[str, ...]
+    """Chinese hints: the whole label, or a part of it when at least two characters long."""
+
+
+@cache
+def _side_hints() -> tuple[_SideHints, ...]:
+    coaching = kb.get("call_targets", CallCoaching)
+    sides: tuple[tuple[Side, Terms], ...] = (
+        ("rep", coaching.rep_name_hints),
+        ("prospect", coaching.prospect_name_hints),
+    )
+    return tuple(
+        _SideHints(
+            side,
+            frozenset(hint.casefold().split()[0] for hint in hints.en if len(hint.casefold().split()) == 1),
+            tuple(hint.casefold() for hint in hints.en if len(hint.casefold().split()) > 1),
+            tuple(hints.zh),
+        )
+        for side, hints in sides
+    )
+
+
+_LABEL_WORD = re.compile(r"[a-z]+")
+
+
+def _label_side(name: str) -> Side | None:
+    """The side a speaker label names, the rep's hints checked first."""
     folded = name.casefold()
-    words = set(re.findall(r"[a-z]+", folded))
-    for side, hints in (("rep", coaching.rep_name_hints), ("prospect", coaching.prospect_name_hints)):
-        for hint in hints.en:
-            hint_words = hint.casefold().split()
-            if (len(hint_words) == 1 and hint_words[0] in words) or (len(hint_words) > 1 and hint.casefold() in folded):
-                return side  # type: ignore[return-value]
-        for hint in hints.zh:
-            if folded == hint or (len(hint) >= 2 and hint in folded):
-                return side  # type: ignore[return-value]
+    words = set(_LABEL_WORD.findall(folded))
+    for hints in _side_hints():
+        if not words.isdisjoint(hints.words) or any(phrase in folded for phrase in hints.phrases):
+            return hints.side
+        if any(folded == hint or (len(hint) >= 2 and hint in folded) for hint in hints.zh):
+            return hints.side
     return None
 
 
@@ -441,8 +472,7 @@ def assign_sides(
         )
         return SideAssignment(sides, "rep_names", text)
 
-    coaching = kb.get("call_targets", CallCoaching)
-    labelled = {s: _label_side(s, coaching) for s in speakers}
+    labelled = {s: _label_side(s) for s in speakers}
     if any(side == "rep" for side in labelled.values()) or any(side == "prospect" for side in labelled.values()):
         has_rep = any(side == "rep" for side in labelled.values())
         sides = {}
