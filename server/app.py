@@ -8,11 +8,12 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -81,6 +82,7 @@ class PlaybookServer(MCPServer[Any]):
         self._warm_up_lock = threading.Lock()
         self._warm_up_started = False
         self.warmed = threading.Event()
+        self._calls_in_flight = 0
         super().__init__(
             name="sales-playbook",
             title="Sales Playbook",
@@ -110,10 +112,16 @@ class PlaybookServer(MCPServer[Any]):
         threading.Thread(target=self._warm_up, name="sales-playbook-warm-up", daemon=True).start()
 
     def _warm_up(self) -> None:
+        """One toolset import or knowledge section at a time, each only while no tool call is running: a call that
+        arrives mid-way loads what it needs itself instead of sharing the CPU with loading everything else."""
+        first_of_toolset = {toolset: name for name, toolset in reversed(self._toolsets.items())}
+        steps: list[Callable[[], object]] = [partial(self.spec, name) for name in first_of_toolset.values()]
+        steps += [partial(kb.load, section) for section in kb.names()]
         try:
-            for name in self._toolsets:
-                self.spec(name)
-            kb.load_all()
+            for step in steps:
+                while self._calls_in_flight:
+                    time.sleep(0.002)
+                step()
         except Exception:  # the first call that needs what failed reports it properly
             log.warning("warm-up stopped early; the first tool call will load what it needs", exc_info=True)
         finally:
@@ -145,16 +153,20 @@ class PlaybookServer(MCPServer[Any]):
     ) -> CallToolResult | InputRequiredResult:
         if name not in self._toolsets:
             return await super().call_tool(name, arguments, context)
-        spec = self.spec(name)
+        self._calls_in_flight += 1  # the warm-up waits while it is non-zero (read from its thread)
         try:
-            validated = validate_arguments(spec.input_model, arguments)
-        except InvalidArguments as exc:
-            raise ToolError(f"Invalid arguments for {name}: {exc}") from exc
-        token = _CURRENT_INPUT.set(validated)
-        try:
-            return await super().call_tool(name, {}, context)
+            spec = self.spec(name)
+            try:
+                validated = validate_arguments(spec.input_model, arguments)
+            except InvalidArguments as exc:
+                raise ToolError(f"Invalid arguments for {name}: {exc}") from exc
+            token = _CURRENT_INPUT.set(validated)
+            try:
+                return await super().call_tool(name, {}, context)
+            finally:
+                _CURRENT_INPUT.reset(token)
         finally:
-            _CURRENT_INPUT.reset(token)
+            self._calls_in_flight -= 1
 
     def _make_tool(self, tool: Published) -> Tool:
         settings = self.playbook_settings

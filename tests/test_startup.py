@@ -196,3 +196,28 @@ def test_the_first_tool_listing_warms_up_the_served_toolsets_and_the_knowledge(t
     assert "sales_playbook.server.toolsets.deals" in seen["after"]
     assert "sales_playbook.server.toolsets.pipeline" not in seen["after"]  # not served, not imported
     assert seen["sections"] == len(kb.names())
+
+
+WARM_UP_YIELDS_PROBE = """
+import json, sys, time
+from sales_playbook.server.cli import _parser, _settings
+from sales_playbook.server.app import build_server
+server = build_server(_settings(_parser().parse_args(["serve", "--toolsets", "deals", "--data-dir", sys.argv[1]])))
+server._calls_in_flight = 1  # a tool call is running
+server.start_warm_up()
+time.sleep(0.5)
+during = "sales_playbook.server.toolsets.deals" in sys.modules
+server._calls_in_flight = 0
+print(json.dumps({"during": during, "after": server.warmed.wait(timeout=60)}))
+"""
+
+
+def test_the_warm_up_waits_while_a_tool_call_runs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_UP_YIELDS_PROBE, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "SALES_PLAYBOOK_LOG_LEVEL": "WARNING"},
+    )
+    assert json.loads(done.stdout) == {"during": False, "after": True}
