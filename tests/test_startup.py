@@ -43,14 +43,19 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def test_start_up_imports_no_tool_module_model_or_client_library(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path / "data")],
+def _run_probe(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run a probe script in a fresh interpreter (its own sys.modules) with a data dir under tmp_path."""
+    return subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "data")],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "SALES_PLAYBOOK_LOG_LEVEL": "WARNING"},
     )
+
+
+def test_start_up_imports_no_tool_module_model_or_client_library(tmp_path: Path) -> None:
+    done = _run_probe(PROBE, tmp_path)
     modules = set(json.loads(done.stdout))
     heavy = sorted(m for m in modules if m.startswith(HEAVY_PREFIXES))
     schemas = sorted(m for m in modules if m.startswith("sales_playbook.schemas") and m not in LIGHT_SCHEMAS)
@@ -184,13 +189,7 @@ print(json.dumps({"before": before, "after": sorted(sys.modules), "sections": kb
 
 
 def test_the_first_tool_listing_warms_up_the_served_toolsets_and_the_knowledge(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", WARM_UP_PROBE, str(tmp_path / "data")],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "SALES_PLAYBOOK_LOG_LEVEL": "WARNING"},
-    )
+    done = _run_probe(WARM_UP_PROBE, tmp_path)
     seen = json.loads(done.stdout)
     assert "sales_playbook.server.toolsets.deals" not in seen["before"]
     assert "sales_playbook.server.toolsets.deals" in seen["after"]
@@ -213,11 +212,5 @@ print(json.dumps({"during": during, "after": server.warmed.wait(timeout=60)}))
 
 
 def test_the_warm_up_waits_while_a_tool_call_runs(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", WARM_UP_YIELDS_PROBE, str(tmp_path / "data")],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "SALES_PLAYBOOK_LOG_LEVEL": "WARNING"},
-    )
+    done = _run_probe(WARM_UP_YIELDS_PROBE, tmp_path)
     assert json.loads(done.stdout) == {"during": False, "after": True}
