@@ -133,3 +133,22 @@ async def test_an_oversized_line_is_dropped_and_reading_goes_on() -> None:
     reader.feed_eof()
     lines = [line async for line in _LineReader(reader)]
     assert lines == ["\n", '{"jsonrpc": "2.0"}\n']
+
+
+async def test_a_result_larger_than_the_pipe_buffer_arrives_whole(tmp_path: Path) -> None:
+    """A result several times the 64 KB pipe buffer: the writer waits for the client to read (drain), no loss."""
+    rows = [f"Company {i},{1000 + i},evaluation,{'notes about the account ' * 20}" for i in range(300)]
+    params = StdioServerParameters(
+        command=_command(),
+        args=["serve", "--toolsets", "pipeline", "--data-dir", str(tmp_path / "data")],
+        env={**os.environ, "SALES_PLAYBOOK_LOG_LEVEL": "WARNING"},
+    )
+    async with Client(params, mode="legacy") as client:  # type: ignore[arg-type]
+        imported = await client.call_tool("import_deals", {"csv": "company,value,stage,notes\n" + "\n".join(rows)})
+        assert not imported.is_error, imported.content
+        listed = [await client.call_tool("list_deals", {"detail": "full", "limit": 300}) for _ in range(2)]
+    for result in listed:
+        assert result.structured_content is not None
+        deals = result.structured_content["deals"]
+        assert len(deals) == 300 and {deal["company"] for deal in deals} == {f"Company {i}" for i in range(300)}
+        assert len(json.dumps(result.structured_content)) > 3 * 64 * 1024
