@@ -44,6 +44,7 @@ from sales_playbook.server.settings import DEFAULT_TOOLSETS, TOOLSETS, Settings 
 OURS = [str(Path(sys.executable).parent / "sales-playbook"), "serve", "--toolsets", "all"]
 BARE = [sys.executable, str(HERE / "bare_server.py")]
 WARM_UP_SECONDS = 2.0
+HISTORY_MARKER = "<!-- history: bench/run.py --record keeps what follows this line -->"
 FIRST_CALL_TOOLS = ("qualify_deal", "coach_call", "review_pipeline")
 
 
@@ -283,7 +284,13 @@ async def main() -> None:
             f"Command: `.venv/bin/python bench/run.py --spawns {args.spawns} --calls {args.calls} --record`  \n"
             f"Load: {os.getloadavg()[0]:.1f} (1-minute load average when the run ended; others share the machine)\n\n"
         )
-        (HERE / "RESULTS.md").write_text(header + report + "\n", encoding="utf-8")
+        results = HERE / "RESULTS.md"
+        kept = ""  # the hand-written history below the marker survives a new record
+        if results.exists():
+            previous = results.read_text(encoding="utf-8")
+            if HISTORY_MARKER in previous:
+                kept = previous[previous.index(HISTORY_MARKER) :]
+        results.write_text(header + report + "\n\n" + (kept or HISTORY_MARKER + "\n"), encoding="utf-8")
 
 
 if __name__ == "__main__":
