@@ -78,6 +78,9 @@ def _divert(fd: int, flags: int, to: int | None) -> tuple[int, int]:
 
 
 def _restore(fd: int, saved: int) -> None:
+    """Point `fd` back at what it was, in blocking mode again (the event loop made the shared pipe non-blocking)."""
+    with suppress(OSError):
+        os.set_blocking(saved, True)
     with suppress(OSError):
         os.dup2(saved, fd)
     with suppress(OSError):

@@ -87,6 +87,7 @@ async def main():
                 await write.send(SessionMessage(types.JSONRPCNotification(jsonrpc="2.0", method="answered")))
                 break
     print("after", flush=True)
+    assert os.get_blocking(0) and os.get_blocking(1), "the pipes are left non-blocking"
 
 anyio.run(main)
 """
