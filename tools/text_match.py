@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -194,6 +194,23 @@ class _Entry(NamedTuple):
     """(phrase, label)."""
 
 
+def _collect(
+    filed: dict[str, list[_Entry]],
+    keys: frozenset[str],
+    units: Sequence[str],
+    prepared: Prepared,
+    found: list[_Entry],
+) -> None:
+    """Append to `found` the entries filed under the text's words (or characters) `units` that match: the text
+    holds every word (character) the cue needs, and — unless that is already matching — `_cue_in` says so."""
+    present = set(units)
+    hit = keys & present
+    for key in hit if len(hit) < 2 else sorted(hit, key=units.index):
+        for entry in filed[key]:
+            if entry.needed <= present and (entry.plain or _cue_in(entry.cue, prepared)):
+                found.append(entry)
+
+
 class CueIndex:
     """Many cue phrases, each with a label, looked up quickly. An English cue is filed under its longest word
     (the rarest, roughly) and a Chinese cue under its first character; the text's words (characters) that file
@@ -218,22 +235,10 @@ class CueIndex:
 
     def _hits(self, prepared: Prepared) -> list[_Entry]:
         found: list[_Entry] = []
-        stems = prepared.stems
-        if stems:
-            words = set(stems)
-            keys = self._stem_keys & words
-            for key in keys if len(keys) < 2 else sorted(keys, key=stems.index):
-                for entry in self._by_stem[key]:
-                    if entry.needed <= words and (entry.plain or _in_order(entry.cue.stems, stems, 1)):
-                        found.append(entry)
-        cjk = prepared.cjk
-        if cjk:
-            chars = set(cjk)
-            keys = self._char_keys & chars
-            for key in keys if len(keys) < 2 else sorted(keys, key=cjk.index):
-                for entry in self._by_char[key]:
-                    if entry.needed <= chars and (entry.plain or _cue_in(entry.cue, prepared)):
-                        found.append(entry)
+        if prepared.stems:
+            _collect(self._by_stem, self._stem_keys, prepared.stems, prepared, found)
+        if prepared.cjk:
+            _collect(self._by_char, self._char_keys, prepared.cjk, prepared, found)
         return found
 
     def grouped(self, prepared: Prepared) -> dict[str, list[tuple[str, str]]]:
