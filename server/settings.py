@@ -8,6 +8,7 @@ pydantic-settings' import (10-20 ms, with python-dotenv, on every server start) 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,12 +28,11 @@ def default_data_dir() -> Path:
     return user_data_path("sales-playbook", appauthor=False)
 
 
-def environment_values(environ: dict[str, str] | None = None) -> dict[str, str]:
+def environment_values(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The SALES_PLAYBOOK_* variables that name a setting (case-insensitive), by field name."""
-    environ = dict(os.environ) if environ is None else environ
     fields = set(Settings.model_fields)
     values: dict[str, str] = {}
-    for key, value in environ.items():
+    for key, value in (os.environ if environ is None else environ).items():
         name = key.upper().removeprefix(ENV_PREFIX).lower() if key.upper().startswith(ENV_PREFIX) else None
         if name in fields:
             values[name] = value
