@@ -22,7 +22,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -30,8 +29,8 @@ from pydantic import ValidationError
 from ..knowledge import get
 from ..schemas.common import MAX_MONEY, MAX_SHORT_TEXT
 from ..schemas.deal import Deal
-from ..schemas.knowledge.pipeline import _STAGE_SUFFIXES, PipelineStages, normalize_stage_name
-from ..schemas.knowledge.vocab import STAGE_ORDER, StageCode
+from ..schemas.knowledge.pipeline import PipelineStages
+from ..schemas.knowledge.vocab import StageCode
 from ..schemas.pipeline import MAX_CSV_CHARS, MAX_IMPORT_ROWS, ColumnMapping, RejectedRow
 from .errors import PlaybookInputError
 
@@ -265,33 +264,13 @@ def parse_amount(text: str) -> float:
     return value
 
 
-@cache
-def _stage_names() -> dict[str, StageCode]:
-    """Every name `PipelineStages.resolve` knows, in `normalize_stage_name` form, with the precedence it gives
-    them (a code, then an alias, then the first stage with that label); built once instead of normalising every
-    label for every row."""
-    stages = get("stages", PipelineStages)
-    names: dict[str, StageCode] = {code: code for code in STAGE_ORDER}
-    for alias, code in stages.aliases.items():
-        names.setdefault(alias, code)
-    for stage in stages.stages:
-        for label in (stage.label.en, stage.label.zh):
-            names.setdefault(normalize_stage_name(label), stage.code)
-    return names
-
-
 def resolve_stage(name: str) -> StageCode | None:
     """The stage of a cell: what `PipelineStages.resolve` finds (a code, alias or label, in any case or spacing),
     else one of the CRMs' own default stage names."""
-    raw = name.strip()
-    if raw in STAGE_ORDER:
-        return raw
-    key = normalize_stage_name(raw)
-    found = _stage_names().get(key)
-    if found is None and key.endswith(_STAGE_SUFFIXES):
-        found = get("stages", PipelineStages).resolve(name)  # "Discovery stage": resolve tries it without the suffix
+    found = get("stages", PipelineStages).resolve(name)
     if found is not None:
         return found
+    raw = name.strip()
     return CRM_STAGES.get(_SPACES.sub(" ", raw.lower()))
 
 

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
+from functools import cached_property
 from itertools import pairwise
 from typing import Annotated, Literal, get_args
 
@@ -318,26 +319,33 @@ class PipelineStages(KnowledgeFile):
     def probability(self, code: str) -> float:
         return self.stage(code).probability
 
+    @cached_property
+    def names(self) -> dict[str, StageCode]:
+        """Every name a stage goes by, in `normalize_stage_name` form, with the precedence `resolve` gives them: a
+        code, then an alias, then the first stage with that label (en or zh). Built once per loaded file."""
+        names: dict[str, StageCode] = {code: code for code in STAGE_ORDER}
+        for alias, code in self.aliases.items():
+            names.setdefault(alias, code)
+        for stage in self.stages:
+            for label in (stage.label.en, stage.label.zh):
+                names.setdefault(normalize_stage_name(label), stage.code)
+        return names
+
     def resolve(self, name: str) -> StageCode | None:
-        """The stage code for a code, alias or label (en/zh), e.g. '商务谈判' or 'Closed-Won'; None if unknown."""
+        """The stage code for a code, alias or label (en/zh), e.g. '商务谈判' or 'Closed-Won'; None if unknown.
+        A trailing ' stage' / '阶段' is tried without it ('Discovery stage')."""
         raw = name.strip()
-        for code in STAGE_ORDER:
-            if raw == code:
-                return code
+        if raw in STAGE_ORDER:
+            return raw
         key = normalize_stage_name(raw)
-        candidates = [key]
+        found = self.names.get(key)
+        if found is not None:
+            return found
         for suffix in _STAGE_SUFFIXES:
             if key.endswith(suffix) and len(key) > len(suffix):
-                candidates.append(key[: -len(suffix)].strip())
-        for candidate in candidates:
-            for code in STAGE_ORDER:
-                if candidate == code:
-                    return code
-            if candidate in self.aliases:
-                return self.aliases[candidate]
-            for stage in self.stages:
-                if candidate in (normalize_stage_name(stage.label.en), normalize_stage_name(stage.label.zh)):
-                    return stage.code
+                found = self.names.get(key[: -len(suffix)].strip())
+                if found is not None:
+                    return found
         return None
 
 
