@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Any
 
 import pytest
 from pydantic import Field
@@ -15,7 +16,7 @@ from sales_playbook.server.boundary import (
     resolve_today,
     validate_arguments,
 )
-from sales_playbook.tools.locale import detect_locale, letter_counts
+from sales_playbook.tools.locale import _can_hold_text, _language_fields, detect_locale, letter_counts
 
 
 class Note(DatedInput):
@@ -85,3 +86,33 @@ def test_oversized_strings_are_refused_with_the_limit() -> None:
 def test_arguments_must_be_an_object() -> None:
     with pytest.raises(InvalidArguments, match="JSON object"):
         validate_arguments(Note, ["not", "an", "object"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("annotation", "holds_text"),
+    [
+        (int, False),
+        (int | None, False),
+        (Annotated[int, Field(ge=1)] | None, False),
+        (list[date], False),
+        (bool | float | None, False),
+        (str | None, True),
+        (list[str], True),
+        (dict[str, int], True),  # unsure (a mapping) counts as text, so nothing is missed
+        (Note, True),
+        (Any, True),
+    ],
+)
+def test_only_fields_that_can_hold_text_are_walked(annotation: Any, holds_text: bool) -> None:
+    assert _can_hold_text(annotation) is holds_text
+
+
+def test_number_and_date_fields_do_not_count_but_their_text_neighbours_do() -> None:
+    class Visit(DatedInput):
+        headcount: int | None = None
+        when: date | None = None
+        notes: list[str] = Field(default_factory=list)
+
+    visit = Visit(headcount=12, when=date(2026, 1, 2), notes=["客户要下周演示"])
+    assert _language_fields(Visit) == {"notes"}
+    assert detect_locale(visit, "en") == "zh"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from types import UnionType
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -34,11 +36,29 @@ def _is_code(annotation: Any) -> bool:
     return any(_is_code(arg) for arg in get_args(annotation)) if get_origin(annotation) in (Union, UnionType) else False
 
 
+_NO_TEXT = (bool, int, float, Decimal, date, datetime, type(None))
+"""Value types that never carry letters: fields typed only with these are not walked."""
+
+
+def _can_hold_text(annotation: Any) -> bool:
+    """False only when every type `annotation` admits is a number, a date, a flag or None (unsure -> True)."""
+    if annotation in _NO_TEXT:
+        return False
+    args = get_args(annotation)
+    if get_origin(annotation) is Annotated:
+        return _can_hold_text(args[0])
+    if get_origin(annotation) in (Union, UnionType, list, tuple, set, frozenset) and args:
+        return any(_can_hold_text(arg) for arg in args if arg is not Ellipsis)
+    return True
+
+
 @cache
 def _language_fields(model: type[BaseModel]) -> frozenset[str]:
     """The fields of `model` that can carry the caller's language (worked out once per model class)."""
     return frozenset(
-        name for name, info in model.model_fields.items() if name not in _NOT_LANGUAGE and not _is_code(info.annotation)
+        name
+        for name, info in model.model_fields.items()
+        if name not in _NOT_LANGUAGE and not _is_code(info.annotation) and _can_hold_text(info.annotation)
     )
 
 
@@ -59,10 +79,18 @@ def _collect(value: Any, found: list[str]) -> None:
             if name in language:
                 _collect(fields[name], found)
     elif isinstance(value, dict):
-        for item in value.values():
-            _collect(item, found)
+        _collect_items(value.values(), found)
     elif isinstance(value, list | tuple):
-        for item in value:
+        _collect_items(value, found)
+
+
+def _collect_items(items: Iterable[Any], found: list[str]) -> None:
+    """The items of a list or a dict: strings are taken here, numbers and None skipped, the rest walked."""
+    for item in items:
+        kind = type(item)
+        if kind is str:
+            found.append(item)
+        elif kind not in _NO_TEXT:
             _collect(item, found)
 
 
