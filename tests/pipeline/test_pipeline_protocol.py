@@ -220,3 +220,9 @@ async def test_list_rows_are_summaries_unless_full_detail_is_asked(server: Playb
     assert {key: full[key] for key in summary if key not in ("contacts", "engaged_contacts")} == {
         key: value for key, value in summary.items() if key not in ("contacts", "engaged_contacts")
     }
+    # what the deal does not record is left out of the row, not sent as null (the full deal keeps its nulls)
+    assert None not in summary.values()
+    assert full["loss_reason"] is None and "loss_reason" not in summary
+    assert {key for key, value in full.items() if value is None} - set(summary) == {
+        key for key, value in full.items() if value is None
+    }
