@@ -82,6 +82,18 @@ def _deref(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _union(options: list[dict[str, Any]]) -> dict[str, Any]:
+    """Summarised options as one schema: bare types as a `type` list, an enum or null as one `enum`, else `anyOf`
+    (the same values either way; one keyword is shorter to read and quicker for a client to check)."""
+    if all(option.keys() == {"type"} and isinstance(option["type"], str) for option in options):
+        return {"type": [option["type"] for option in options]}
+    if len(options) == 2 and {"type": "null"} in options:
+        other = options[0] if options[1] == {"type": "null"} else options[1]
+        if other.keys() == {"enum"}:
+            return {"enum": [*other["enum"], None]}
+    return {"anyOf": options}
+
+
 def _summary(schema: dict[str, Any], defs: dict[str, Any], depth: int) -> dict[str, Any]:
     """The type of `schema`, with object properties kept while `depth` > 0; constraints and prose dropped."""
     schema = _deref(schema, defs)
@@ -92,7 +104,7 @@ def _summary(schema: dict[str, Any], defs: dict[str, Any], depth: int) -> dict[s
                 summary = _summary(option, defs, depth)
                 if summary not in options:
                     options.append(summary)
-            return options[0] if len(options) == 1 else {"anyOf": options}
+            return options[0] if len(options) == 1 else _union(options)
     out: dict[str, Any] = {}
     kind = schema.get("type")
     if kind is not None:

@@ -79,6 +79,9 @@ def test_lean_output_schema_keeps_top_level_types_and_summarises_nesting() -> No
             "tags": {"type": "array", "items": {"type": "string", "maxLength": 500}},
             "best": {"anyOf": [{"$ref": "#/$defs/Item"}, {"type": "null"}]},
             "locale": {"enum": ["en", "zh"], "type": "string"},
+            "stage": {"anyOf": [{"enum": ["won", "lost"], "type": "string"}, {"type": "null"}]},
+            "either": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string"}]},
+            "mixed": {"anyOf": [{"type": "array", "items": {"type": "integer"}}, {"type": "null"}]},
         },
         "required": ["score", "items", "tags", "best", "locale"],
     }
@@ -88,8 +91,11 @@ def test_lean_output_schema_keeps_top_level_types_and_summarises_nesting() -> No
             "score": {"type": "integer", "description": "0-100."},
             "items": {"type": "array", "description": "Why."},
             "tags": {"type": "array", "items": {"type": "string"}},
-            "best": {"anyOf": [{"type": "object"}, {"type": "null"}]},
+            "best": {"type": ["object", "null"]},  # one `type` list instead of an `anyOf` of bare types
             "locale": {"enum": ["en", "zh"]},
+            "stage": {"enum": ["won", "lost", None]},
+            "either": {"type": ["integer", "string"]},
+            "mixed": {"anyOf": [{"type": "array", "items": {"type": "integer"}}, {"type": "null"}]},
         },
     }
 
