@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from mcp import Client, StdioServerParameters
+from mcp.types import CallToolResult
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -40,6 +41,7 @@ from sales_playbook.server.boundary import validate_arguments  # noqa: E402
 from sales_playbook.server.registry import CallEnv, all_specs  # noqa: E402
 from sales_playbook.server.services import Services  # noqa: E402
 from sales_playbook.server.settings import DEFAULT_TOOLSETS, TOOLSETS, Settings  # noqa: E402
+from sdk_cost import request_us, result_us  # noqa: E402
 
 OURS = [str(Path(sys.executable).parent / "sales-playbook"), "serve", "--toolsets", "all"]
 BARE = [sys.executable, str(HERE / "bare_server.py")]
@@ -111,6 +113,34 @@ async def _round_trips(
                     raise SystemExit(f"{name} failed during the benchmark: {result.content[0]}")
             timings[name] = samples
     return timings
+
+
+async def _server_handling(calls: list[tuple[str, dict[str, Any]]], runs: int = 40) -> dict[str, dict[str, float]]:
+    """Per tool, in-process: our server's whole handling of the call (`PlaybookServer.call_tool`: argument
+    validation, locale, the tool, rendering and dumping its result) and the SDK's per-payload work on the request
+    and on the result (bench/sdk_cost.py), on a server holding the same SETUP deals as the stdio run."""
+    server = build_server(
+        Settings(data_dir=Path(tempfile.mkdtemp(prefix="sp-bench-split-")), toolsets=",".join(TOOLSETS))
+    )
+    for name, args in SETUP:
+        await server.call_tool(name, args)
+    schemas = {tool.name: tool.output_schema for tool in await server.list_tools()}
+    split: dict[str, dict[str, float]] = {}
+    for name, args in calls:
+        result = await server.call_tool(name, args)
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            await server.call_tool(name, args)
+            samples.append(time.perf_counter() - start)
+        assert isinstance(result, CallToolResult)
+        payload_us, line_bytes = result_us(result, schemas.get(name))
+        split[name] = {
+            "ours": statistics.median(samples) * 1e6,
+            "sdk": request_us(name, args) + payload_us,
+            "bytes": float(line_bytes),
+        }
+    return split
 
 
 def _in_process(spec_run: Callable[[], object], budget_s: float = 0.3, min_runs: int = 7) -> float:
@@ -196,6 +226,39 @@ async def main() -> None:
     sections.append(
         f"## Call round trip over stdio ({args.calls} calls each)\n\n"
         + _table(["tool", "p50 ms", "p95 ms", "p50 ratio"], rows)
+    )
+
+    # Where the round trip goes: the budget is 1.5× the bare call; what our server does and what the SDK does with
+    # this payload are measured in-process, the rest (pipes, event loops, the SDK's per-message dispatch) is what
+    # the stdio p50 leaves.
+    split = await _server_handling(calls)
+    echo_sdk = request_us("echo", {"text": "hello"})
+    budget = 1.5 * base_p50 * 1e6
+    rows = []
+    for name, samples in ours_rt.items():
+        p50 = _pct(samples, 0.5) * 1e6
+        part = split[name]
+        rest = p50 - part["ours"] - part["sdk"]
+        over = p50 - budget
+        rows.append(
+            [
+                name,
+                f"{p50 / 1000:.2f}",
+                f"{part['ours'] / 1000:.2f}",
+                f"{part['sdk'] / 1000:.2f}",
+                f"{part['bytes'] / 1000:.1f}",
+                f"{rest / 1000:.2f}",
+                f"{over / 1000:+.2f}" if over > 0 else "within",
+            ]
+        )
+    sections.append(
+        f"## Where a round trip goes (budget: 1.5 × {base_p50 * 1000:.2f} = {budget / 1000:.2f} ms)\n\n"
+        "`ours`: `PlaybookServer.call_tool` in-process (validation, locale, the tool, render, dump). `SDK payload`:\n"
+        "the SDK's own steps on this request and result in-process (bench/sdk_cost.py: request build and parse,\n"
+        "result dump, shape checks, JSON, client parse and output-schema validation); "
+        f"for the bare echo request it is {echo_sdk:.0f} µs. "
+        "`rest`: p50 minus both (pipes, event loops, per-message dispatch).\n\n"
+        + _table(["tool", "p50 ms", "ours ms", "SDK payload ms", "result KB", "rest ms", "over budget ms"], rows)
     )
 
     # In-process cost (store-backed tools on a fresh data dir holding only the SETUP deal)
