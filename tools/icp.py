@@ -158,7 +158,7 @@ def _company(template: IcpTemplate, won: list[BestCustomer], lost: list[BestCust
     need = max(1, math.ceil(n * TOOL_SHARE))
     tools = [
         (name, count) for name, count in _counted(t for c in won for t in _distinct(c.tech_stack)) if count >= need
-    ]
+    ][:MAX_TERMS]  # the most used, as many as a list holds (few won customers can name more tools than that)
     if tools:
         evidence.append(
             text["tools"].format(label=attrs.tech_stack.label.get(locale), need=need, n=n, items=_fmt_counts(tools))

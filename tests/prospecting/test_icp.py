@@ -138,3 +138,19 @@ def test_a_thousand_won_customers_fit_the_evidence_lines(locale: str) -> None:
     assert all(len(line) <= 500 for line in lines)
     assert any("100–1,099" in line and "(+990)" in line for line in lines), lines
     assert len(result.company.industry) == 50  # the most frequent, as many as the list holds
+
+
+@pytest.mark.parametrize(
+    ("won", "tools_each"),
+    [
+        (2, 26),  # need = 1 of 2: 52 distinct tools pass the one-third share
+        (3, 50),  # need = 1 of 3: 150 distinct tools
+    ],
+)
+def test_few_won_customers_with_many_tools_keep_the_50_item_limit(won: int, tools_each: int) -> None:
+    """The tech stack used to fail its own 50-item limit (a validation crash) when few won customers named many
+    distinct tools; it keeps the most used, as many as the list holds, and still loads back as an ICP."""
+    customers = [{"company": f"C{i}", "tech_stack": [f"T{i}-{j}" for j in range(tools_each)]} for i in range(won)]
+    result = generate_icp(IcpInput.model_validate({"product": "x", "best_customers": customers}), "en")
+    assert len(result.company.tech_stack) == 50
+    assert IcpIn.model_validate(result.model_dump(mode="json")).company.tech_stack == result.company.tech_stack
