@@ -70,7 +70,8 @@ def first_name(name: str) -> str:
     """The name to greet: the first word of a Latin name; a CJK name (李明, 李总) is used whole."""
     if any(is_cjk(char) for char in name):
         return name.strip()
-    return name.split()[0]
+    words = name.split()  # may be empty: str.split also cuts at \x1c-\x1f, which the schema does not strip
+    return words[0] if words else name
 
 
 def marker(name: str) -> str:

@@ -221,3 +221,12 @@ def test_call_step_has_opener_and_voicemail() -> None:
     assert call.draft is not None
     assert "Dana" in call.draft and "Northwind" in call.draft and "20 minutes" in call.draft
     assert "voicemail" in call.draft
+
+
+@pytest.mark.parametrize("name", ["\x1c", "\x1f\x1e"])
+def test_a_contact_name_str_split_cuts_to_nothing_still_gets_its_drafts(name: str) -> None:
+    """Such a name passes the schema (it strips Unicode whitespace only) and used to crash the greeting."""
+    result = build_cadence(
+        CadenceInput.model_validate({"company": "Acme", "contact": name, "tier": 1, "start_date": "2026-11-23"}), "en"
+    )
+    assert all(name in step.draft for step in result.steps if step.channel == "email" and step.draft)

@@ -97,6 +97,23 @@ def test_zh_draft_reads_chinese_and_greets_whole_cjk_name() -> None:
     assert first_name("Dana Lee") == "Dana" and first_name("李明") == "李明"
 
 
+@pytest.mark.parametrize(
+    ("name", "greeted"),
+    [
+        ("Dana Lee", "Dana"),
+        ("李明", "李明"),
+        # valid names (the schema strips Unicode whitespace only) that str.split() cuts to nothing: IndexError
+        ("\x1c", "\x1c"),
+        ("\x1f\x1e", "\x1f\x1e"),
+        ("\x1cDana Lee", "Dana"),
+    ],
+)
+def test_first_name_of_any_valid_name(name: str, greeted: str) -> None:
+    assert first_name(name) == greeted
+    draft = draft_email(EmailInput.model_validate({"kind": "breakup", "company": "Acme", "contact": name}), "en")
+    assert greeted in draft.body
+
+
 def test_follow_up_needs_meeting_type() -> None:
     with pytest.raises(PlaybookInputError) as err:
         draft_email(_input("follow_up", None), "en")
