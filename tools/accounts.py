@@ -484,15 +484,22 @@ def _anti_signals(account: Account, book: _Book) -> tuple[list[str], list[str], 
     return codes, reasons, checks
 
 
-def _pains(account: Account, book: _Book) -> list[str]:
+def _pains(account: Account, book: _Book) -> tuple[list[str], str | None]:
+    """The pain indicator codes the signals point to, and the first signal matching none ('other'); a blank
+    signal is no observed pain."""
     found: list[str] = []
+    other: str | None = None
     for signal in account.pain_signals:
+        if not signal.strip():
+            continue
         text = _Text(signal, book.signals.index)
         codes = [code for code, cues in book.signals.pain_cues if cues.find(text)]
+        if not codes and other is None:
+            other = signal
         for code in codes or ["other"]:
             if code not in found:
                 found.append(code)
-    return found
+    return found, other
 
 
 def _bant(account: Account, book: _Book) -> dict[str, Any]:
@@ -645,7 +652,7 @@ def score_account(account: Account, icp: _Icp, book: _Book) -> Scored:
     reasons = [text["fit"].format(fit=fit, points=f"{points:g}", n=n, fit_label=text[icp_fit]), *details]
 
     codes, drop_reasons, checks = _anti_signals(account, book)
-    pains = _pains(account, book)
+    pains, other = _pains(account, book)
     tier: TierCode
     if codes:
         tier = "drop"
@@ -656,7 +663,7 @@ def score_account(account: Account, icp: _Icp, book: _Book) -> Scored:
         reasons.append(text["drop_fit"].format(fit=fit, floor=PARTIAL_FIT_MIN))
     elif icp_fit == "full" and pains:
         tier = 1
-        labels = [book.pain_labels[code] if code != "other" else account.pain_signals[0] for code in pains]
+        labels = [book.pain_labels[code] if code != "other" else str(other) for code in pains]
         reasons.append(text["tier1"].format(criteria=book.tier_criteria[1], pains="; ".join(labels)))
     elif icp_fit == "full":
         tier = 2

@@ -30,6 +30,9 @@ def _score(accounts: list[dict[str, Any]], icp: dict[str, Any] | None = None, lo
         # one miss: 4 / 5 = 80 but a miss is never a full fit
         ({**FIT, "industry": "Retail"}, 80, "partial", 3),
         ({**FIT, "industry": "Retail", "pain_signals": ["new VP of Sales"]}, 80, "partial", 3),
+        # a blank pain signal is no observed pain (it used to make the account tier 1, "Pain seen: .")
+        ({**FIT, "pain_signals": [""]}, 100, "full", 2),
+        ({**FIT, "pain_signals": ["   ", ""]}, 100, "full", 2),
         # nothing given: 2.5 / 5 = 50, partial
         ({}, 50, "partial", 3),
         # three misses, two unknown: 1 / 5 = 20, below the 40 floor: dropped
@@ -92,6 +95,20 @@ def test_pain_signals_are_classified() -> None:
         [{"name": "A", **FIT, "pain_signals": ["Hiring 3 onboarding reps", "New CRO appointed", "shiny website"]}]
     ).accounts[0]
     assert scored.visible_pain == ["hiring_for", "org_changes", "other"]
+
+
+@pytest.mark.parametrize(
+    ("signals", "seen"),
+    [
+        (["Hiring 3 onboarding reps", "shiny website"], "Hiring for tell-tale roles; shiny website."),
+        # the 'other' pain is quoted from the signal that matched no indicator (it used to be the first signal)
+        (["Hiring 3 onboarding reps", "", "shiny website", "big logo"], "; shiny website."),
+    ],
+)
+def test_tier_1_reason_quotes_the_unmatched_signal_as_other(signals: list[str], seen: str) -> None:
+    scored = _score([{"name": "A", **FIT, "pain_signals": signals}]).accounts[0]
+    assert scored.tier == 1 and scored.visible_pain == ["hiring_for", "other"]
+    assert any(reason.startswith("Tier 1:") and reason.endswith(seen) for reason in scored.reasons), scored.reasons
 
 
 @pytest.mark.parametrize(
