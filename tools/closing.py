@@ -249,9 +249,10 @@ def closing_facts(inp: ClosePlanInput, scores: Mapping[str, int], signals: int) 
 
 
 def _present(value: object) -> bool:
+    """A fact is given: not None, False, an empty text or list, nor a zero amount (a cost of 0 is no cost)."""
     if value is None or value is False:
         return False
-    return not (isinstance(value, str | list) and not value)
+    return not (isinstance(value, str | list | int | float) and not value)
 
 
 _INPUTS = frozenset(ClosePlanInput.model_fields) - {"deal"}

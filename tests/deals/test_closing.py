@@ -154,6 +154,15 @@ def test_cost_of_delay_only_without_a_firm_timeline() -> None:
     assert plan(cost_of_inaction_per_month=20_000, target_go_live="2027-03-01").urgency_options == []
 
 
+@pytest.mark.parametrize("cost", [0, 0.0])
+def test_a_zero_cost_of_inaction_is_no_cost_of_delay_lever(cost: float) -> None:
+    """The lever needs 'the monthly cost of inaction is known'; a cost of 0 used to offer it with its figures
+    left as [placeholders], while the stall checklist counted the same cost as not given."""
+    out = plan(cost_of_inaction_per_month=cost, problem="manual invoicing")
+    assert out.urgency_options == []
+    assert next(c for c in out.stall_checklist if c.code == "cost_of_inaction").result == "fail"
+
+
 def test_each_fact_backed_lever() -> None:
     out = plan(
         capacity_limit_true=True,
