@@ -59,6 +59,36 @@ def test_no_payback_when_net_is_not_positive(solution_cost: float) -> None:
     assert len(out["warnings"]) == 1 and "no payback" in out["warnings"][0]
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        # net 1,000.004 − 1,000 = 0.004: annual_net reports 0 (cents), so no payback (it gave 9,000,000 months)
+        {"headcount": 1, "cost_per_head": 1000.004, "automatable_share": 1, "solution_cost": 3000, "years": 3},
+        {"headcount": 1, "cost_per_head": 0.01, "automatable_share": 0.6, "solution_cost": 0.01, "years": 3},
+    ],
+)
+def test_a_net_that_rounds_to_zero_has_no_payback(changes: dict[str, object]) -> None:
+    out = roi(**changes)
+    assert out["annual_net"] == 0
+    assert out["payback_months"] is None
+    assert len(out["warnings"]) == 1 and "no payback" in out["warnings"][0]
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        # the text block showed "1.79999e+07%" and "9e+06 months": 6 significant digits in scientific notation
+        ({**WORKED, "automatable_share": 0.001, "solution_cost": 1}, "- ROI: 17,999,900%"),
+        (
+            {"headcount": 1, "cost_per_head": 1000.01, "automatable_share": 1, "solution_cost": 3000},
+            "- Payback: 3,600,000 months",
+        ),
+    ],
+)
+def test_text_block_shows_figures_as_the_result_gives_them(changes: dict[str, object], shown: str) -> None:
+    assert shown in roi_markdown(calculate_roi(RoiInput.model_validate(changes), "en")).splitlines()
+
+
 def test_just_positive_net_has_a_payback() -> None:
     out = roi(**{**WORKED, "solution_cost": 107_999_997})  # annual cost 35,999,999 → net 1
     assert out["annual_net"] == 1

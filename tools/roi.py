@@ -120,7 +120,7 @@ def calculate_roi(inp: RoiInput, locale: Locale) -> RoiResult:
     explanation.append(lines["net"].format(a=money(saving, cur), b=money(annual_cost, cur), v=money(net, cur)))
 
     payback: Decimal | None = None
-    if net > 0:
+    if net.quantize(_CENT, rounding=ROUND_HALF_UP) > 0:  # as annual_net reports it: 0.004 is no payback
         payback = solution_cost / net * 12
         explanation.append(lines["payback"].format(c=money(solution_cost, cur), n=money(net, cur), v=number(payback)))
     else:
@@ -161,7 +161,7 @@ def roi_markdown(result: RoiResult) -> str:
     zh = result.locale == "zh"
     cur = result.currency
     payback = (
-        (f"{result.payback_months:g} 个月" if zh else f"{result.payback_months:g} months")
+        (f"{number(result.payback_months)} 个月" if zh else f"{number(result.payback_months)} months")
         if result.payback_months is not None
         else ("无法回本" if zh else "no payback")
     )
@@ -171,7 +171,7 @@ def roi_markdown(result: RoiResult) -> str:
         ("- 年度节省：" if zh else "- Annual saving: ") + money(_d(result.annual_saving), cur),
         ("- 年度净收益：" if zh else "- Annual net: ") + money(_d(result.annual_net), cur),
         ("- 回本周期：" if zh else "- Payback: ") + payback,
-        ("- 投资回报率：" if zh else "- ROI: ") + f"{result.roi_pct:g}%",
+        ("- 投资回报率：" if zh else "- ROI: ") + f"{number(result.roi_pct)}%",
     ]
     rows += [f"- ⚠ {w}" for w in result.warnings]
     return "\n".join(rows)
