@@ -24,7 +24,7 @@ from typing import Literal
 from ..knowledge import get
 from ..schemas.common import Locale
 from ..schemas.knowledge.objections import ObjectionLibrary
-from ..schemas.knowledge.pipeline import PipelineStages
+from ..schemas.knowledge.pipeline import CLOSED_STAGES, PipelineStages
 from ..schemas.knowledge.postsale import SelfReview, WinLossTemplate
 from ..schemas.knowledge.vocab import STAGE_ORDER, StageCode
 from ..schemas.pipeline import StageChange
@@ -39,6 +39,7 @@ from ..schemas.win_loss import (
     WinLossInput,
     WinLossResult,
 )
+from .errors import PlaybookInputError
 from .formatting import number
 from .pipeline_review import closed_on, cycle_days
 from .red_flags import derived
@@ -137,8 +138,11 @@ def reasons_of(deal: ClosedDeal) -> list[str]:
 def lost_stage(deal: ClosedDeal, history: Sequence[StageChange] | None) -> StageCode | None:
     if deal.lost_at_stage is not None:
         return deal.lost_at_stage
+    # the open stage the deal left for its (latest) loss: a deal won and then lost was not lost at closed_won
+    lost = False
     for change in reversed(history or ()):
-        if change.to_stage == "closed_lost" and change.from_stage is not None:
+        lost = lost or change.to_stage == "closed_lost"
+        if lost and change.from_stage is not None and change.from_stage not in CLOSED_STAGES:
             return change.from_stage
     return None
 
@@ -219,6 +223,12 @@ def analyze_win_loss(
     review = get("self_review", SelfReview)
     stages = get("stages", PipelineStages)
     history = history or {}
+    for position, deal in enumerate(deals):
+        if deal.lost_at_stage in CLOSED_STAGES:
+            raise PlaybookInputError(
+                f"deals.{position}.lost_at_stage",
+                f"must be the open stage the deal reached before the loss, not {deal.lost_at_stage}",
+            )
     warnings: list[str] = []
     open_deals = [d for d in deals if d.is_open]
     if open_deals:

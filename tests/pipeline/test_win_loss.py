@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from sales_playbook.schemas.pipeline import StageChange
 from sales_playbook.schemas.win_loss import ClosedDeal, WinLossInput
+from sales_playbook.tools.errors import PlaybookInputError
 from sales_playbook.tools.win_loss import analyze_win_loss, objection_category
 
 
@@ -126,3 +128,32 @@ def test_empty() -> None:
     result = analyze_win_loss(WinLossInput(), [], "en")
     assert result.win_rate is None and result.weakest_skill is None
     assert not any(a.answered for a in result.self_review)
+
+
+def _change(from_stage: str | None, to_stage: str, day: int) -> StageChange:
+    return StageChange(from_stage=from_stage, to_stage=to_stage, changed_on=date(2026, 10, day), actor="x")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # won, then lost: lost at the open stage it had reached, never at closed_won
+        (
+            [(None, "negotiation", 1), ("negotiation", "closed_won", 10), ("closed_won", "closed_lost", 20)],
+            "negotiation",
+        ),
+        ([(None, "evaluation", 1), ("evaluation", "closed_lost", 10)], "evaluation"),
+        ([(None, "closed_won", 1), ("closed_won", "closed_lost", 10)], None),
+    ],
+)
+def test_stage_of_loss_is_an_open_stage(changes: list[tuple[str | None, str, int]], expected: str | None) -> None:
+    deal = closed("L", "closed_lost", id="l", value=1_000)
+    result = analyze_win_loss(WinLossInput(), [deal], "en", history={"l": [_change(*c) for c in changes]})
+    assert result.lost_at_stage == ({expected: 1} if expected else {})
+
+
+@pytest.mark.parametrize("stage", ["closed_won", "closed_lost", "合同签订"])
+def test_a_closed_lost_at_stage_is_refused(stage: str) -> None:
+    deals = [closed("W", "closed_won"), closed("L", "closed_lost", lost_at_stage=stage)]
+    with pytest.raises(PlaybookInputError, match=r"deals\.1\.lost_at_stage"):
+        analyze_win_loss(WinLossInput(), deals, "en")
