@@ -219,10 +219,22 @@ def _research(known: KnownFacts, locale: Locale) -> list[ResearchItemOut]:
     return items
 
 
+def _given_facts(known: KnownFacts | None) -> KnownFacts:
+    """The known facts without blank entries (an empty string is no fact to ask about or to count as known)."""
+    if known is None:
+        return KnownFacts()
+    return KnownFacts(
+        pains=[fact for fact in known.pains if fact.strip()],
+        trigger_events=[fact for fact in known.trigger_events if fact.strip()],
+        tech_stack=[fact for fact in known.tech_stack if fact.strip()],
+        current_solution=known.current_solution if known.current_solution and known.current_solution.strip() else None,
+    )
+
+
 def prep_discovery(inp: DiscoveryInput, locale: Locale) -> DiscoveryPrep:
     plan = knowledge.get("discovery_call", DiscoveryCallPlan)
     bank = knowledge.get("discovery_questions", DiscoveryQuestionBank)
-    known = inp.known or KnownFacts()
+    known = _given_facts(inp.known)
     minutes = plan.scaled_minutes(inp.minutes)
     agenda = [
         AgendaItem(phase=p.code, label=p.label.get(locale), minutes=minutes[p.code], goal=p.goal.get(locale))

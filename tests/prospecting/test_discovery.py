@@ -75,6 +75,23 @@ def test_without_facts_the_default_wording_fills_the_bank() -> None:
     assert prep.personalised_with == []
 
 
+@pytest.mark.parametrize(
+    "known",
+    [
+        {"trigger_events": [""]},  # used to ask "I saw . What has that changed ..."
+        {"pains": ["", "  "], "tech_stack": [""], "current_solution": " "},
+    ],
+)
+def test_blank_known_facts_are_no_facts(known: dict[str, Any]) -> None:
+    """A blank entry is not a known fact: no question is written from it, the checklist does not mark it known,
+    and the prep is the same as without it."""
+    prep, plain = _prep(known=known), _prep()
+    assert prep.questions == plain.questions
+    assert prep.research_checklist == plain.research_checklist
+    assert prep.gaps_to_close == plain.gaps_to_close
+    assert prep.personalised_with == []
+
+
 def test_persona_changes_the_focus() -> None:
     eb = _prep(persona="economic_buyer")
     assert eb.persona.label == "Economic buyer" and "revenue growth" in eb.questions.need_payoff[0]
