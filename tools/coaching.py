@@ -883,7 +883,13 @@ def coach_call(inp: CoachCallInput, locale: Locale) -> CoachCallResult:
         )
     sides = assign_sides(transcript, list(inp.rep_names), dict(question_counts), locale)
     if all(side == "rep" for side in sides.sides.values()):
-        raise PlaybookInputError("rep_names", "names every speaker; at least one speaker must be the buyer")
+        if inp.rep_names:
+            raise PlaybookInputError("rep_names", "names every speaker; at least one speaker must be the buyer")
+        raise PlaybookInputError(
+            "rep_names",
+            f"not given, and every speaker label names the rep's side ({', '.join(transcript.speakers)}); "
+            "pass rep_names with the rep's speakers so the others are taken as the buyer",
+        )
 
     runs = monologues(speeches)
     longest: dict[str, _Monologue] = {}

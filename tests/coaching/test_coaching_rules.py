@@ -197,10 +197,17 @@ def test_unknown_rep_name_is_an_error_naming_the_speakers() -> None:
         coach_call(CoachCallInput(transcript=text, rep_names=["Zed"]), "en")
 
 
-def test_every_speaker_a_rep_is_an_error() -> None:
-    text = "Ann: How do you do this today?\nBo: By hand."
-    with pytest.raises(PlaybookInputError, match="rep_names"):
-        coach_call(CoachCallInput(transcript=text, rep_names=["Ann", "Bo"]), "en")
+@pytest.mark.parametrize(
+    ("text", "rep_names", "message"),
+    [
+        ("Ann: How do you do this today?\nBo: By hand.", ["Ann", "Bo"], "rep_names: names every speaker"),
+        # no rep_names: both labels name the rep's side (客户经理 is an account manager), so say that
+        ("销售：你们现在怎么做？\n客户经理：我来补充一下。", [], r"rep_names: not given, .*销售, 客户经理"),
+    ],
+)
+def test_every_speaker_a_rep_is_an_error(text: str, rep_names: list[str], message: str) -> None:
+    with pytest.raises(PlaybookInputError, match=message):
+        coach_call(CoachCallInput(transcript=text, rep_names=rep_names), "en")
 
 
 # ------------------------------------------------------------------------------------------ garbage in
