@@ -244,12 +244,26 @@ def _parse_date(raw: str) -> date:
 
 
 _NOT_DIGITS = re.compile(r"[^\d.,]")
+_CURRENCY_MARKS = re.compile(
+    r"^\s*(?:[A-Za-z]{0,3}\s*[$€£¥]|[A-Za-z]{3}(?![A-Za-z]))|(?:[$€£¥]|(?<![A-Za-z])[A-Za-z]{3})\s*$"
+)
+"""A currency symbol (optionally with a country prefix, CN¥) or an ISO code before or after the number."""
+_PLAIN_AMOUNT = re.compile(r"[-(]?\s*[\d.,\s']*\d[\d.,\s']*\)?")
+_EXPONENT_AMOUNT = re.compile(r"-?\d+(?:\.\d+)?[eE][-+]?\d+")
+"""How spreadsheets write large numbers in CSV (1.5E+05)."""
 
 
 def parse_amount(text: str) -> float:
     raw = text.strip()
     negative = raw.startswith("-") or (raw.startswith("(") and raw.endswith(")"))
-    cleaned = _NOT_DIGITS.sub("", raw)
+    number = _CURRENCY_MARKS.sub("", raw).strip()
+    negative = negative or number.startswith("-") or (number.startswith("(") and number.endswith(")"))
+    if _EXPONENT_AMOUNT.fullmatch(number):
+        cleaned = str(abs(float(number)))
+    elif _PLAIN_AMOUNT.fullmatch(number):  # digits and separators only: '48k' or '1e' is no amount
+        cleaned = _NOT_DIGITS.sub("", number)
+    else:
+        raise ValueError(f"{text!r} is not an amount")
     if "," in cleaned and "." in cleaned and cleaned.rfind(",") > cleaned.rfind("."):
         cleaned = cleaned.replace(".", "").replace(",", ".")  # 1.234,50
     else:

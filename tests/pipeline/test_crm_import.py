@@ -174,13 +174,35 @@ def test_bad_dates(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("48000", 48000), ("$48,000.50", 48000.5), ("€ 1.234,50", 1234.5), ("0", 0), ("¥ 300000", 300000)],
+    [
+        ("48000", 48000),
+        ("$48,000.50", 48000.5),
+        ("€ 1.234,50", 1234.5),
+        ("0", 0),
+        ("¥ 300000", 300000),
+        ("USD 48,000", 48000),
+        ("48,000 EUR", 48000),
+        ("CN¥ 5,000", 5000),
+        ("1.5E+05", 150_000),  # a spreadsheet's CSV: was read as 1.505
+        ("4.8e4", 48_000),
+    ],
 )
 def test_amounts(text: str, expected: float) -> None:
     assert parse_amount(text) == expected
 
 
-@pytest.mark.parametrize(("text", "reason"), [("-1", "negative"), ("(200)", "negative"), ("abc", "not an amount")])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("-1", "negative"),
+        ("(200)", "negative"),
+        ("$ -5", "negative"),
+        ("abc", "not an amount"),
+        ("48k", "not an amount"),  # was read as 48
+        ("0x10", "not an amount"),  # was read as 10
+        ("5e", "not an amount"),
+    ],
+)
 def test_bad_amounts(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_amount(text)
