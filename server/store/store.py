@@ -34,6 +34,8 @@ DEFAULT_ACTOR = "local"
 """The actor recorded by a single-user (stdio) server."""
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _CACHE_LIMIT = 50_000
+MAX_CLOSE_DATE_CHANGES = 1000
+"""Deal.close_date_changes' upper bound: a push past it keeps the count there."""
 
 
 class StoreError(Exception):
@@ -651,11 +653,12 @@ class Store:
         if stage_changed:
             entered = incoming.stage_entered if "stage_entered" in given else None
             merged["stage_entered"] = entered if entered and entered != existing.stage_entered else as_of
-            if merged["created"] and merged["stage_entered"] < merged["created"]:
-                merged["stage_entered"] = merged["created"]  # a deal cannot enter a stage before it existed
+        if merged["created"] and merged["stage_entered"] and merged["stage_entered"] < merged["created"]:
+            # a deal cannot enter a stage before it existed (also when an update moves `created` later)
+            merged["stage_entered"] = merged["created"]
         pushed = bool(existing.close_date and merged["close_date"] and merged["close_date"] > existing.close_date)
         if pushed and merged["close_date_changes"] <= existing.close_date_changes:
-            merged["close_date_changes"] = existing.close_date_changes + 1
+            merged["close_date_changes"] = min(existing.close_date_changes + 1, MAX_CLOSE_DATE_CHANGES)
         merged.update(version=existing.version + 1, updated_on=as_of)
         if external_id is not None:
             merged["external_id"] = external_id

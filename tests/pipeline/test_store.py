@@ -321,3 +321,26 @@ def test_a_stage_change_never_dates_before_creation(db_url: str) -> None:
     saved = store.save_deal(DealIn(company="Future", created=date(2026, 12, 1)), DAY).deal
     moved = store.save_deal(DealIn(id=saved.id, company="Future", stage="discovery", version=1), DAY).deal
     assert moved.stage_entered == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("first", "update", "expected"),
+    [
+        # `created` corrected to after the stored stage_entered: stage_entered follows (was a ValidationError)
+        ({}, {"created": date(2026, 11, 10)}, {"created": date(2026, 11, 10), "stage_entered": date(2026, 11, 10)}),
+        # a push at the 1,000-change limit keeps the count there (was a ValidationError at 1,001)
+        (
+            {"close_date": date(2026, 12, 1), "close_date_changes": 1000},
+            {"close_date": date(2026, 12, 15)},
+            {"close_date": date(2026, 12, 15), "close_date_changes": 1000},
+        ),
+    ],
+)
+def test_updates_stay_within_the_deal_rules(
+    db_url: str, first: dict[str, object], update: dict[str, object], expected: dict[str, object]
+) -> None:
+    store = open_store(db_url)
+    saved = store.save_deal(DealIn.model_validate({"company": "A", **first}), DAY).deal
+    moved = store.save_deal(DealIn.model_validate({"id": saved.id, "company": "A", "version": 1, **update}), DAY).deal
+    assert {name: getattr(moved, name) for name in expected} == expected
+    store.close()
