@@ -15,6 +15,7 @@ from ..schemas.common import Locale
 from ..schemas.knowledge.prospecting import CadenceLibrary, CadenceStep, CallScript, CallScripts, EmailTemplates
 from ..schemas.knowledge.prospecting import Territory as TerritoryPlan
 from .emails import fill, first_name
+from .errors import PlaybookInputError
 from .formatting import weekday
 
 SATURDAY = 5
@@ -117,7 +118,12 @@ def build_cadence(inp: CadenceInput, locale: Locale) -> CadenceResult:
     cadence = library.for_tier(inp.tier)
     values = _values(inp)
 
-    dates = schedule(inp.start_date, [(s.day, s.channel == "email") for s in cadence.steps], locale)
+    try:
+        dates = schedule(inp.start_date, [(s.day, s.channel == "email") for s in cadence.steps], locale)
+    except OverflowError:
+        raise PlaybookInputError(
+            "start_date", f"the tier-{inp.tier} sequence from {inp.start_date.isoformat()} runs past 9999-12-31"
+        ) from None
     steps: list[CadenceStepOut] = []
     all_left: list[str] = []
     for step, (when, why) in zip(cadence.steps, dates, strict=True):

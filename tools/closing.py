@@ -300,7 +300,7 @@ def _script_values(inp: ClosePlanInput, locale: Locale) -> dict[str, str]:
         values["slots_left"] = str(inp.onboarding_slots)
     if inp.next_slot_date:
         values["next_slot_date"] = inp.next_slot_date.isoformat()
-    if inp.price_change_date:
+    if inp.price_change_date and inp.price_change_date > date.min:
         values["price_valid_until"] = (inp.price_change_date - timedelta(days=1)).isoformat()
     if inp.competitor_signed:
         values["rival_company"] = inp.competitor_signed

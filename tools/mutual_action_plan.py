@@ -19,6 +19,7 @@ from ..knowledge import get
 from ..schemas.closing import MapItem
 from ..schemas.common import Locale
 from ..schemas.knowledge.discovery import MapStatus, MutualActionPlanTemplate
+from .errors import PlaybookInputError
 from .formatting import weekday
 
 SATURDAY, SUNDAY = 5, 6
@@ -50,6 +51,16 @@ _WARN = {
 }
 
 
+def _plus(day: date, days: int, field: str) -> date:
+    """`day` + `days`; past the calendar's ends (years 1–9999) the input named `field` cannot be planned around."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        raise PlaybookInputError(
+            field, f"{day.isoformat()} is too close to the calendar's limits to plan around; give a realistic date"
+        ) from None
+
+
 def previous_business_day(day: date) -> date:
     """The day itself on Monday–Friday; the Friday before on a weekend."""
     if day.weekday() == SATURDAY:
@@ -69,10 +80,10 @@ def earliest_go_live(as_of: date) -> date:
     """The first business day on which every step can still be dated on or after `as_of`."""
     template = get("mutual_action_plan", MutualActionPlanTemplate)
     lead = max(step.days_before_go_live for step in template.steps)
-    candidate = next_business_day(as_of + timedelta(days=lead))
+    candidate = next_business_day(_plus(as_of, lead, "as_of"))
     # weekend moves only ever bring steps earlier; push until none is before as_of
     while any(previous_business_day(candidate - timedelta(days=s.days_before_go_live)) < as_of for s in template.steps):
-        candidate = next_business_day(candidate + timedelta(days=1))
+        candidate = next_business_day(_plus(candidate, 1, "as_of"))
     return candidate
 
 
@@ -99,7 +110,7 @@ def build_plan(
     anchor = go_live
     if anchor is None and close_date is not None:
         signature = next(s for s in template.steps if s.code == SIGNATURE_STEP)
-        anchor = close_date + timedelta(days=signature.days_before_go_live)
+        anchor = _plus(close_date, signature.days_before_go_live, "deal.close_date")
         warnings.append(words["anchored_on_close"].format(close=close_date.isoformat(), date=anchor.isoformat()))
     elif anchor is None:
         warnings.append(words["undated"])
@@ -110,9 +121,10 @@ def build_plan(
             warnings.append(words["go_live_weekend"].format(date=go_live.isoformat(), weekday=weekday(go_live, locale)))
 
     signature_order = next(s.order for s in template.steps if s.code == SIGNATURE_STEP)
+    anchor_field = "target_go_live" if go_live is not None else "deal.close_date"
     items: list[MapItem] = []
     for step in template.steps:
-        raw = anchor - timedelta(days=step.days_before_go_live) if anchor is not None else None
+        raw = _plus(anchor, -step.days_before_go_live, anchor_field) if anchor is not None else None
         when = previous_business_day(raw) if raw is not None else None
         status: MapStatus = "done" if contract_signed and step.order <= signature_order else step.initial_status
         items.append(

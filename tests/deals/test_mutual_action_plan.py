@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sales_playbook.schemas.closing import ClosePlanInput
+from sales_playbook.schemas.proposal import ProposalInput
+from sales_playbook.tools.closing import close_plan
+from sales_playbook.tools.errors import PlaybookInputError
 from sales_playbook.tools.mutual_action_plan import build_plan, earliest_go_live, previous_business_day
+from sales_playbook.tools.proposal import draft_proposal
 
 AS_OF = date(2026, 11, 23)  # a Monday
 OFFSETS = [49, 42, 35, 28, 21, 10, 5]
@@ -87,3 +92,40 @@ def test_signed_contract_marks_signature_and_earlier_steps_done() -> None:
     assert status["signature"] == "done" and status["technical_deep_dive"] == "done"
     assert status["kickoff"] == "pending"
     assert not any(item.past_due for item in plan if item.status == "done")
+
+
+PROPOSAL = {
+    "company": "A",
+    "problem": "p",
+    "cost_of_inaction_per_month": 1,
+    "criteria": ["c"],
+    "solution_points": ["s"],
+}
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "as_of", "field"),
+    [
+        # dates the schema accepts whose plan runs off the calendar (years 1–9999): OverflowError, not a tool error
+        ("close_plan", {"target_go_live": "0001-01-10"}, AS_OF, "target_go_live"),
+        ("close_plan", {"deal": {"company": "A", "close_date": "9999-12-31"}}, AS_OF, "deal.close_date"),
+        ("close_plan", {"deal": {"company": "A", "close_date": "0001-01-01"}}, AS_OF, "deal.close_date"),
+        ("close_plan", {"target_go_live": "2027-02-01"}, date(9999, 12, 20), "as_of"),
+        ("draft_proposal", {"target_go_live": "0001-01-01"}, AS_OF, "target_go_live"),
+        ("draft_proposal", {"target_go_live": "2027-02-01"}, date(9999, 12, 31), "as_of"),
+    ],
+)
+def test_dates_at_the_calendar_ends_are_an_input_error(
+    tool: str, args: dict[str, object], as_of: date, field: str
+) -> None:
+    with pytest.raises(PlaybookInputError) as caught:
+        if tool == "close_plan":
+            close_plan(ClosePlanInput.model_validate({"deal": {"company": "A"}, **args}), as_of, "en")
+        else:
+            draft_proposal(ProposalInput.model_validate({**PROPOSAL, "price": 1, **args}), as_of, "en")
+    assert caught.value.field == field
+
+
+def test_a_price_change_on_the_first_calendar_day_is_not_a_crash() -> None:
+    inp = ClosePlanInput.model_validate({"deal": {"company": "A"}, "price_change_date": "0001-01-01"})
+    assert "price_deadline" not in {option.code for option in close_plan(inp, AS_OF, "en").urgency_options}

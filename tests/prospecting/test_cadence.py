@@ -230,3 +230,13 @@ def test_a_contact_name_str_split_cuts_to_nothing_still_gets_its_drafts(name: st
         CadenceInput.model_validate({"company": "Acme", "contact": name, "tier": 1, "start_date": "2026-11-23"}), "en"
     )
     assert all(name in step.draft for step in result.steps if step.channel == "email" and step.draft)
+
+
+@pytest.mark.parametrize(("tier", "start"), [(1, "9999-12-20"), (2, "9999-12-01"), (3, "9999-12-31")])
+def test_a_sequence_past_the_calendar_end_is_an_input_error(tier: int, start: str) -> None:
+    """It used to raise OverflowError (a traceback, not a tool error)."""
+    from sales_playbook.tools.errors import PlaybookInputError
+
+    inp = CadenceInput.model_validate({"company": "Acme", "contact": "Dana", "tier": tier, "start_date": start})
+    with pytest.raises(PlaybookInputError, match="start_date"):
+        build_cadence(inp, "en")
