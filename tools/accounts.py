@@ -367,10 +367,21 @@ def _icp(company: IcpCompany) -> _Icp:
     )
 
 
+def _has_term(text: str, term: str) -> bool:
+    """`term` occurs in `text` (both casefolded): as whole words, or anywhere when it has CJK characters (which
+    have no word boundaries). "US" is in "US East" and "the US", not in "Australia"; "美国" is in "美国加州"."""
+    if term not in text:
+        return False
+    if _has_cjk(term):
+        return True
+    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None
+
+
 def _text_match(value: str, wanted: list[tuple[str, str]]) -> str | None:
+    """The ICP term the value matches: one holds the other ("B2B SaaS" and "SaaS", either way round)."""
     folded = value.casefold()
     for item, other in wanted:
-        if other and (other in folded or folded in other):
+        if other and folded and (_has_term(folded, other) or _has_term(other, folded)):
             return item
     return None
 

@@ -35,6 +35,13 @@ def _score(accounts: list[dict[str, Any]], icp: dict[str, Any] | None = None, lo
         ({**FIT, "pain_signals": ["   ", ""]}, 100, "full", 2),
         # nothing given: 2.5 / 5 = 50, partial
         ({}, 50, "partial", 3),
+        # ICP terms match as whole words (CJK anywhere): "US" is not in "Australia", "UK" not in "Ukraine",
+        # "Care" is not the industry "Healthcare" (each used to be a match, a full fit and tier 2)
+        ({**FIT, "geography": "Australia"}, 80, "partial", 3),
+        ({**FIT, "geography": "Ukraine"}, 80, "partial", 3),
+        ({**FIT, "industry": "Care"}, 80, "partial", 3),
+        ({**FIT, "geography": "US East", "industry": "B2B SaaS"}, 100, "full", 2),
+        ({**FIT, "geography": "美国加州"}, 100, "full", 2),
         # three misses, two unknown: 1 / 5 = 20, below the 40 floor: dropped
         ({"industry": "Retail", "employees": 5000, "revenue": 1e9}, 20, "none", "drop"),
     ],
