@@ -122,3 +122,29 @@ def test_messages_are_localised_and_filled() -> None:
     assert all("{" not in flag.message for flag in zh)
     single = next(flag for flag in zh if flag.code == "single_threaded")
     assert "星河科技" in single.message and "2" in single.message
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # before negotiation there is no days-in-stage limit, so the message has no day count (it used to say
+        # "nothing signed after ? days", or a negative count when stage_entered was after as_of)
+        (
+            {"stage": "proposal"},
+            "Acme: a verbal yes already in Proposal, before any negotiation and with nothing signed.",
+        ),
+        (
+            {"stage": "discovery", "stage_entered": None},
+            "Acme: a verbal yes already in Discovery, before any negotiation",
+        ),
+        ({"stage": "evaluation", "stage_entered": AS_OF + timedelta(days=5)}, "a verbal yes already in Evaluation"),
+        # in negotiation the limit is 30 days, and the count is said
+        ({"stage": "negotiation", "stage_entered": AS_OF - timedelta(days=31)}, "nothing signed after 31 days"),
+    ],
+)
+def test_verbal_only_says_what_fired_it(changes: dict[str, Any], expected: str) -> None:
+    deal = healthy(verbal_agreement=True, **changes)
+    [message] = [flag.message for flag in red_flags(deal, AS_OF, "en") if flag.code == "verbal_only"]
+    assert expected in message and "?" not in message and "-" not in message
+    [zh] = [flag.message for flag in red_flags(deal, AS_OF, "zh") if flag.code == "verbal_only"]
+    assert "{" not in zh and "?" not in zh

@@ -20,6 +20,7 @@ from ..schemas.common import Locale
 from ..schemas.deal import Deal, RedFlag
 from ..schemas.knowledge.pipeline import (
     CLOSED_STAGES,
+    MessageTemplate,
     MultithreadingRules,
     PipelineStages,
     RedFlagTable,
@@ -177,6 +178,13 @@ class _TableIndex:
         return found
 
 
+def _message_at(flag: FlagRule, triggers: list[Trigger]) -> MessageTemplate:
+    """The message for a stage: the triggers' own when every trigger that applies there has the same one."""
+    own = [trigger.message for trigger in triggers]
+    first = own[0]
+    return first if first is not None and all(message == first for message in own) else flag.message
+
+
 def _index(table: RedFlagTable) -> _TableIndex:
     by_stage: dict[str, list[_Rule]] = {}
     for stage in STAGE_ORDER:
@@ -198,7 +206,7 @@ def _index(table: RedFlagTable) -> _TableIndex:
                         limit=number(day_metric.value) if day_metric else "",
                         minimum=int(contact_floor.value) if contact_floor else None,
                         metrics=frozenset(th.metric for t in triggers for th in t.thresholds),
-                        message={locale: flag.message.get(locale) for locale in ("en", "zh")},
+                        message={locale: _message_at(flag, triggers).get(locale) for locale in ("en", "zh")},
                         fix={locale: flag.fix.get(locale) for locale in ("en", "zh")},
                     )
                 )

@@ -676,6 +676,9 @@ class Trigger(KnowledgeModel):
     flags_false: list[DealFlag] = Field(default_factory=list)
     """Boolean Deal fields that must be false (or unset)."""
     thresholds: list[Threshold] = Field(default_factory=list)
+    message: MessageTemplate | None = None
+    """The flag's message for the stages where this trigger is the one that applies (default: the flag's own),
+    when this way of firing needs other words (a verbal yes before negotiation has no days-in-stage limit)."""
 
     def fires(
         self,

@@ -334,9 +334,11 @@ def test_red_flag_messages_fill_in_both_languages() -> None:
     t = flags()
     values = {name: "X" for name in t.placeholders}
     for flag in t.flags:
-        assert flag.message.fields <= set(t.placeholders)
-        assert flag.message.en.format_map(values)
-        assert flag.message.zh.format_map(values)
+        messages = [flag.message, *(trigger.message for trigger in flag.triggers if trigger.message is not None)]
+        for message in messages:
+            assert message.fields <= set(t.placeholders)
+            assert message.en.format_map(values)
+            assert message.zh.format_map(values)
         assert flag.fix.en and flag.fix.zh
 
 
