@@ -40,6 +40,7 @@ from ..schemas.knowledge.strategy import (
     StrategyMatrix,
     TopBant,
 )
+from .errors import PlaybookInputError
 from .formatting import number
 from .icp import generate_icp
 from .locale import is_cjk
@@ -749,8 +750,19 @@ def territory_check(pairs: list[tuple[Account, Scored]], book: _Book) -> Territo
     )
 
 
+SCORED_ATTRIBUTES = ("industry", "geography", "growth_stage", "size_employees", "size_revenue", "tech_stack")
+"""The ICP company attributes an account is scored against (each one the ICP defines is worth a point)."""
+
+
 def score_accounts(inp: AccountsInput, locale: Locale) -> AccountsResult:
     book = _book(locale)
+    if inp.icp is not None and not any(getattr(inp.icp.company, attr) for attr in SCORED_ATTRIBUTES):
+        # every account would score 0 of 0 points and be dropped: a silent wrong answer, so say what is missing
+        raise PlaybookInputError(
+            "icp.company",
+            f"defines none of {', '.join(SCORED_ATTRIBUTES)}; give at least one to score against, or leave icp out "
+            "to use the playbook's ICP",
+        )
     icp = _icp(inp.icp.company) if inp.icp is not None else _playbook_icp()
     pairs = [(account, score_account(account, icp, book)) for account in inp.accounts]
     present = {scored["quadrant"]["code"] for _, scored in pairs}

@@ -10,6 +10,7 @@ from sales_playbook import knowledge
 from sales_playbook.schemas.accounts import AccountsInput
 from sales_playbook.schemas.knowledge.strategy import StrategyMatrix
 from sales_playbook.tools.accounts import score_accounts
+from sales_playbook.tools.errors import PlaybookInputError
 
 # Against the playbook's default ICP: SaaS/Fintech/Healthcare, 50–500 employees, 5M–50M revenue, US/UK/DACH,
 # growth stage Series A-C/post-PMF/scaling (tech stack is not a criterion without concrete tools).
@@ -257,6 +258,22 @@ def test_custom_icp_with_tech_stack() -> None:
     ).accounts
     assert (scored[0].fit, scored[0].icp_fit) == (100, "full")
     assert (scored[1].fit, scored[1].icp_fit) == (50, "partial")
+
+
+@pytest.mark.parametrize(
+    "company",
+    [{}, {"industry": [], "geography": []}, {"source": "best_customers", "evidence": ["no won customers given"]}],
+)
+def test_an_icp_with_nothing_to_score_against_is_an_input_error(company: dict[str, Any]) -> None:
+    """It used to score every account 0 of 0 points and drop them all, without saying why."""
+    with pytest.raises(PlaybookInputError) as error:
+        _score([{"name": "A", "industry": "Logistics"}], {"company": company})
+    assert error.value.field == "icp.company" and "industry" in str(error.value)
+
+
+def test_one_icp_attribute_is_enough_to_score() -> None:
+    [scored] = _score([{"name": "A", "geography": "US"}], {"company": {"geography": ["US"]}}).accounts
+    assert (scored.fit, scored.icp_fit) == (100, "full")
 
 
 def test_zh_reasons() -> None:
