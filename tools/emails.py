@@ -66,12 +66,23 @@ _LIST_SEP = {"en": ", ", "zh": "、"}
 _RECORDING_CUES = ("recording", "录像", "录屏")
 
 
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
+"""Titles before a Latin name: "Dr. Ann Bo" is greeted as Ann, "Mr Smith" (no given name) as Mr Smith."""
+
+
 def first_name(name: str) -> str:
-    """The name to greet: the first word of a Latin name; a CJK name (李明, 李总) is used whole."""
+    """The name to greet: the first word of a Latin name ("Last, First" as written in a CRM gives First; a title
+    such as Dr. is skipped unless only a surname follows it); a CJK name (李明, 李总) is used whole."""
     if any(is_cjk(char) for char in name):
         return name.strip()
-    words = name.split()  # may be empty: str.split also cuts at \x1c-\x1f, which the schema does not strip
-    return words[0] if words else name
+    last, comma, rest = name.partition(",")
+    chosen = rest if comma and rest.split() and last.split() else name
+    # str.split also cuts at \x1c-\x1f, which the schema does not strip: no word at all keeps the name as given
+    words = [word for word in (w.strip(",;") for w in chosen.split()) if word]
+    given = [word for word in words if word.rstrip(".").casefold() not in _HONORIFICS]
+    if len(given) == 1 and len(words) > 1 and comma == "" and words[-1] == given[0]:
+        return " ".join(words)  # "Mr Smith": a title and a surname
+    return (given or words or [name])[0]
 
 
 def marker(name: str) -> str:

@@ -106,6 +106,16 @@ def test_zh_draft_reads_chinese_and_greets_whole_cjk_name() -> None:
         ("\x1c", "\x1c"),
         ("\x1f\x1e", "\x1f\x1e"),
         ("\x1cDana Lee", "Dana"),
+        # titles and the "Last, First" order a CRM export uses (it used to greet "Hi Dr.," and "Hi Lee,")
+        ("Dr. Ann Bo", "Ann"),
+        ("Prof. Dr. Eva Klein", "Eva"),
+        ("Ms. Dana Lee", "Dana"),
+        ("Lee, Dana", "Dana"),
+        ("Lee, Dr. Dana", "Dana"),
+        ("Mr Smith", "Mr Smith"),  # a title and a surname only: greeted formally
+        ("Dr.", "Dr."),
+        ("Drew Barry", "Drew"),  # starts like a title but is a name
+        ("Lee,", "Lee"),
     ],
 )
 def test_first_name_of_any_valid_name(name: str, greeted: str) -> None:
