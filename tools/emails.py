@@ -68,6 +68,8 @@ _RECORDING_CUES = ("recording", "录像", "录屏")
 
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
 """Titles before a Latin name: "Dr. Ann Bo" is greeted as Ann, "Mr Smith" (no given name) as Mr Smith."""
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "phd", "mba", "esq", "cpa"})  # not md: "Md" also abbreviates Mohammed
+"""What may follow a comma without making the name "Last, First": "Dana Lee, PhD" is greeted as Dana."""
 
 
 def first_name(name: str) -> str:
@@ -76,11 +78,14 @@ def first_name(name: str) -> str:
     if any(is_cjk(char) for char in name):
         return name.strip()
     last, comma, rest = name.partition(",")
-    chosen = rest if comma and rest.split() and last.split() else name
+    after = [word.strip(".,").casefold() for word in rest.split()]
+    last_first = bool(comma and after and last.split() and not all(word in _SUFFIXES for word in after))
+    chosen = rest if last_first else name
     # str.split also cuts at \x1c-\x1f, which the schema does not strip: no word at all keeps the name as given
     words = [word for word in (w.strip(",;") for w in chosen.split()) if word]
+    words = [word for word in words if word.strip(".").casefold() not in _SUFFIXES] or words
     given = [word for word in words if word.rstrip(".").casefold() not in _HONORIFICS]
-    if len(given) == 1 and len(words) > 1 and comma == "" and words[-1] == given[0]:
+    if len(given) == 1 and len(words) > 1 and not last_first and words[-1] == given[0]:
         return " ".join(words)  # "Mr Smith": a title and a surname
     return (given or words or [name])[0]
 

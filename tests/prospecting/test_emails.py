@@ -116,6 +116,10 @@ def test_zh_draft_reads_chinese_and_greets_whole_cjk_name() -> None:
         ("Dr.", "Dr."),
         ("Drew Barry", "Drew"),  # starts like a title but is a name
         ("Lee,", "Lee"),
+        ("Dana Lee, PhD", "Dana"),  # a suffix after the comma, not "Last, First"
+        ("Sam Ortiz, Jr.", "Sam"),
+        ("Mr Smith, Jr.", "Mr Smith"),
+        ("Md Rahman", "Md"),  # a given name's common abbreviation, not the MD suffix
     ],
 )
 def test_first_name_of_any_valid_name(name: str, greeted: str) -> None:
