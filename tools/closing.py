@@ -667,6 +667,8 @@ _MD = {
         "trade": "trade",
         "walk_away": "walk away",
         "defer": "defer",
+        "pass": "pass",
+        "fail": "fail",
     },
     "zh": {
         "title": "**成交计划——{company}**：{readiness}",
@@ -685,6 +687,8 @@ _MD = {
         "trade": "以条件交换",
         "walk_away": "放弃",
         "defer": "推迟",
+        "pass": "通过",
+        "fail": "未通过",
     },
 }
 
@@ -708,7 +712,8 @@ def close_plan_markdown(result: ClosePlanResult) -> str:
         mark = " ⚠" if item.past_due else ""
         lines.append(f"- {when}{mark} — {item.step} ({item.owner_label}, {statuses[item.status]})")
     lines += ["", t["stall"]]
-    lines += [f"- [{c.result}] {c.question}" + (f" → {c.action}" if c.action else "") for c in result.stall_checklist]
+    for check in result.stall_checklist:
+        lines.append(f"- [{t[check.result]}] {check.question}" + (f" → {check.action}" if check.action else ""))
     if result.urgency_options:
         lines += ["", t["urgency"]]
         lines += [f"- {u.name}: {u.script}" for u in result.urgency_options]

@@ -262,3 +262,13 @@ def test_chinese_plan() -> None:
     assert out.technique == "pilot"
     text = close_plan_markdown(out)
     assert "成交计划" in text and "星辰科技" in text
+    assert "[pass]" not in text and "[fail]" not in text  # the stall checks read 通过 / 未通过 in Chinese
+    assert all(line.startswith(("- [通过] ", "- [未通过] ")) for line in _stall_lines(text))
+    assert all(line.startswith(("- [pass] ", "- [fail] ")) for line in _stall_lines(close_plan_markdown(plan())))
+
+
+def _stall_lines(text: str) -> list[str]:
+    after = text.split("停滞检查清单：" if "停滞检查清单：" in text else "Stall checklist:", 1)[1]
+    lines = after.strip("\n").split("\n\n", 1)[0].splitlines()
+    assert len(lines) == 8
+    return lines
