@@ -267,7 +267,8 @@ def forecast_markdown(result: ForecastResult) -> str:
     ]
     forecast_rows = [d for d in result.deals if d.category != "omitted"]
     if forecast_rows:
-        lines += ["", "| deal | value | stage | category |", "|---|---:|---|---|"]
+        header = "| 客户 | 金额 | 阶段 | 类别 |" if zh else "| deal | value | stage | category |"
+        lines += ["", header, "|---|---:|---|---|"]
         for d in sorted(forecast_rows, key=lambda r: -r.value)[:20]:
             lines.append(f"| {d.company} | {number(d.value)} | {d.stage} | {d.category} |")
     for item in result.accuracy:

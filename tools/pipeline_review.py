@@ -498,7 +498,7 @@ def review_markdown(result: ReviewPipelineResult) -> str:
     ]
     if result.deals_to_review:
         lines.append("")
-        lines.append("| deal | value | stage | days | risk |")
+        lines.append("| 客户 | 金额 | 阶段 | 天数 | 风险 |" if zh else "| deal | value | stage | days | risk |")
         lines.append("|---|---:|---|---:|---|")
         for d in result.deals_to_review:
             age = "" if d.age_in_stage_days is None else str(d.age_in_stage_days)

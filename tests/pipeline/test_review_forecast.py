@@ -8,15 +8,16 @@ from typing import Any
 import pytest
 import yaml
 from sales_playbook.knowledge import get
+from sales_playbook.schemas.common import Locale
 from sales_playbook.schemas.deal import Deal
 from sales_playbook.schemas.forecast import ForecastInput, ForecastSnapshot
 from sales_playbook.schemas.knowledge.pipeline import PipelineReviewTemplate
 from sales_playbook.schemas.pipeline import CloseDateChange, ReviewPipelineInput, StageChange
 from sales_playbook.tools.errors import PlaybookInputError
-from sales_playbook.tools.forecast import forecast, snapshot_of
+from sales_playbook.tools.forecast import forecast, forecast_markdown, snapshot_of
 from sales_playbook.tools.forecast_rules import forecast_category
 from sales_playbook.tools.periods import quarter_of
-from sales_playbook.tools.pipeline_review import review_pipeline
+from sales_playbook.tools.pipeline_review import review_markdown, review_pipeline
 from sales_playbook.tools.red_flags import red_flags
 
 AS_OF = date(2026, 11, 20)
@@ -137,6 +138,21 @@ def test_review_yaml_uses_the_playbook_keys() -> None:
     ]
     assert review["pipeline_health"]["coverage_ratio"] == "2.58x"
     assert review["summary"]["closed_lost"].startswith("2笔")
+
+
+@pytest.mark.parametrize(
+    ("locale", "review_header", "forecast_header"),
+    [
+        ("en", "| deal | value | stage | days | risk |", "| deal | value | stage | category |"),
+        ("zh", "| 客户 | 金额 | 阶段 | 天数 | 风险 |", "| 客户 | 金额 | 阶段 | 类别 |"),
+    ],
+)
+def test_markdown_table_headers_follow_the_locale(locale: Locale, review_header: str, forecast_header: str) -> None:
+    review = review_markdown(review_pipeline(ReviewPipelineInput(quota=100_000), PIPELINE, AS_OF, locale))
+    assert review_header in review.splitlines()
+    inp = ForecastInput(period_start=date(2026, 10, 1), period_end=date(2026, 12, 31))
+    rows = [deal("Big", value=50_000, stage="proposal", close_date="2026-12-10")]
+    assert forecast_header in forecast_markdown(forecast(inp, rows, AS_OF, locale)).splitlines()
 
 
 def test_period_end_before_start_is_refused() -> None:
