@@ -288,9 +288,13 @@ def discovery_markdown(result: DiscoveryPrep) -> str:
     zh = result.locale == "zh"
     rows = [f"## {'需求挖掘准备' if zh else 'Discovery prep'}: {result.company}", ""]
     rows += [f"- {item.minutes} {'分钟' if zh else 'min'} · {item.label}: {item.goal}" for item in result.agenda]
+    labels = {
+        c.code: c.label.get(result.locale)
+        for c in knowledge.get("discovery_questions", DiscoveryQuestionBank).categories
+    }
     for category in QUESTION_CATEGORIES:
         items = getattr(result.questions, category)
-        rows.append(f"\n**{category}**")
+        rows.append(f"\n**{labels[category]}**")
         rows += [f"- {q}" for q in items[:5]]
     if result.gaps_to_close:
         rows.append(f"\n**{'待补缺口' if zh else 'Gaps to close'}**")

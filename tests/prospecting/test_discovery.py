@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 from sales_playbook.schemas.discovery import DiscoveryInput, DiscoveryPrep
-from sales_playbook.tools.discovery import prep_discovery
+from sales_playbook.tools.discovery import discovery_markdown, prep_discovery
 
 KNOWN = {
     "pains": ["slow customer onboarding"],
@@ -157,3 +157,18 @@ def test_zh_prep() -> None:
     assert prep.agenda[0].label == "开场"
     assert any("客户上线太慢" in s for s in prep.questions.pain)
     assert "30%" in prep.talk_budget.rule
+
+
+@pytest.mark.parametrize(
+    ("locale", "headings"),
+    [
+        ("en", ["Current situation", "Pain", "Impact", "Need-payoff", "Buying process"]),
+        ("zh", ["了解现状", "发现痛点", "分析影响", "需求与收益", "购买流程"]),
+    ],
+)
+def test_markdown_question_headings_are_the_category_labels(locale: str, headings: list[str]) -> None:
+    """The question groups are headed by the playbook's category labels in the locale, not the codes."""
+    text = discovery_markdown(_prep(locale, methodology="spin"))
+    for heading in headings:
+        assert f"\n**{heading}**\n" in text
+    assert "**situation**" not in text and "**need_payoff**" not in text
