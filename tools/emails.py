@@ -253,11 +253,12 @@ def fence(text: str) -> str:
 def polish_prompt(subject: str, body: str, facts: dict[str, str], left: list[str], locale: Locale) -> str:
     """The rewrite prompt: instructions from prompts/templates, the facts and the draft fenced as data."""
     template = prompt_templates.load(POLISH_PROMPT)
-    draft = f"Subject: {subject}\n\n{body}"
+    zh = locale == "zh"
+    draft = f"{'主题：' if zh else 'Subject: '}{subject}\n\n{body}"  # split_subject reads either
     return template.render(
         locale,
         {
-            "language": "Chinese (简体中文)" if locale == "zh" else "English",
+            "language": "简体中文" if zh else "English",
             "facts": fence(json.dumps(facts, ensure_ascii=False, indent=2)),
             "draft": fence(draft),
             "keep": ", ".join(marker(name) for name in left) or ("（无）" if locale == "zh" else "(none)"),

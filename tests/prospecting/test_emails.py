@@ -200,6 +200,22 @@ def test_prompt_fences_untrusted_facts() -> None:
 
 
 @pytest.mark.parametrize(
+    ("locale", "wanted", "unwanted"),
+    [
+        ("en", ["Write in English.", "Subject: "], ["主题", "简体中文"]),
+        ("zh", ["使用简体中文写作。", "第一行为“主题：……”", "主题：看到"], ["Subject", "Chinese"]),
+    ],
+)
+def test_polish_prompt_reads_in_the_locale(locale: str, wanted: list[str], unwanted: list[str]) -> None:
+    """The zh rewrite prompt has no English instructions; its subject line is one split_subject reads back."""
+    prompt = draft_email(_input("trigger", None, **FULL_FACTS), locale).prompt  # type: ignore[arg-type]
+    for text in wanted:
+        assert text in prompt
+    for text in unwanted:
+        assert text not in prompt
+
+
+@pytest.mark.parametrize(
     ("text", "longest"),
     [("plain", 3), ("has ``` inside", 4), ("has ```` inside", 5)],
 )
