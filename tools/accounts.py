@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import product
 from operator import attrgetter
@@ -329,6 +329,9 @@ class _Icp:
     """Each term list with each term's casefold."""
     listed: dict[str, str]
     """Each term list as shown: "SaaS, Fintech"."""
+    listed_in: dict[Locale, dict[str, str]]
+    """The term lists as shown in one locale, where the ICP holds both languages' terms (the playbook's);
+    otherwise empty, and `listed` is shown."""
     spans: dict[str, str]
     """Each size range as shown: "50–500"."""
 
@@ -340,7 +343,7 @@ def _playbook_icp() -> _Icp:
     from ..schemas.icp import IcpInput
 
     en, zh = (generate_icp(IcpInput(product="-"), lang).company for lang in ("en", "zh"))
-    return _icp(
+    both = _icp(
         en.model_copy(
             update={
                 field: list(dict.fromkeys([*getattr(en, field), *getattr(zh, field)]))
@@ -348,6 +351,7 @@ def _playbook_icp() -> _Icp:
             }
         )
     )
+    return replace(both, listed_in={"en": _icp(en).listed, "zh": _icp(zh).listed})
 
 
 def _icp(company: IcpCompany) -> _Icp:
@@ -360,6 +364,7 @@ def _icp(company: IcpCompany) -> _Icp:
         listed={
             attr: ", ".join(getattr(company, attr)) for attr in ("industry", "geography", "growth_stage", "tech_stack")
         },
+        listed_in={},
         spans={
             attr: f"{number(rng.min)}–{number(rng.max)}"
             for attr, rng in (("size_employees", company.size_employees), ("size_revenue", company.size_revenue))
@@ -392,6 +397,7 @@ def _attributes(account: Account, icp: _Icp, book: _Book) -> tuple[dict[str, Att
     results: dict[str, AttributeResult] = {}
     details: list[str] = []
     labels = book.attr_labels
+    listed = icp.listed_in.get(book.locale, icp.listed)
 
     for attr in ("industry", "geography", "growth_stage"):
         wanted = icp.wanted[attr]
@@ -405,7 +411,7 @@ def _attributes(account: Account, icp: _Icp, book: _Book) -> tuple[dict[str, Att
             results[attr] = "match"
         else:
             results[attr] = "miss"
-            details.append(f"{labels[attr]}: {value} ∉ {icp.listed[attr]}")
+            details.append(f"{labels[attr]}: {value} ∉ {listed[attr]}")
     company = icp.company
     for attr, rng, val in (
         ("size_employees", company.size_employees, account.employees),
@@ -431,7 +437,7 @@ def _attributes(account: Account, icp: _Icp, book: _Book) -> tuple[dict[str, Att
             results["tech_stack"] = "match"
         else:
             results["tech_stack"] = "miss"
-            details.append(f"{label}: {', '.join(account.tech_stack)} ∉ {icp.listed['tech_stack']}")
+            details.append(f"{label}: {', '.join(account.tech_stack)} ∉ {listed['tech_stack']}")
     return results, details
 
 

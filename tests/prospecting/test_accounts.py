@@ -284,6 +284,21 @@ def test_zh_reasons() -> None:
     assert result.bant_priorities["deprioritise"].label == "暂缓"
 
 
+@pytest.mark.parametrize(
+    ("locale", "industry", "shown"),
+    [
+        ("en", "Retail", "industry: Retail ∉ SaaS, Fintech, Healthcare"),
+        ("zh", "零售", "行业: 零售 ∉ SaaS, 金融科技, 医疗健康"),
+    ],
+)
+def test_playbook_icp_misses_list_the_terms_of_the_locale(locale: str, industry: str, shown: str) -> None:
+    """The playbook's ICP matches terms of both languages, but a miss lists only the answer's language."""
+    [scored] = _score([{"name": "A", **FIT, "industry": industry}], locale=locale).accounts
+    assert scored.attributes["industry"] == "miss"
+    [reason] = [r for r in scored.reasons if "∉" in r]
+    assert reason == shown
+
+
 def test_a_thousand_accounts_in_one_call() -> None:
     accounts = [
         {
