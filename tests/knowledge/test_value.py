@@ -146,6 +146,15 @@ def test_worked_examples_and_their_status() -> None:
     assert examples["article_generation"].computed["speed_gain_pct"] == 11_900
 
 
+def test_example_titles_keep_each_language_apart() -> None:
+    """An English title writes 150,000, not 15万 (the zh title keeps the 万)."""
+    for example in formulas().examples:
+        assert not any("\u4e00" <= char <= "\u9fff" for char in example.title.en), example.title.en
+    titles = {e.code: e.title for e in formulas().examples}
+    assert "(150,000 CNY per head)" in titles["bank_card_center_customer_service"].en
+    assert "人均 15 万" in titles["bank_card_center_customer_service"].zh
+
+
 def test_every_discrepancy_with_the_contract_is_noted() -> None:
     codes = {note.code for note in formulas().notes}
     assert {
