@@ -46,6 +46,19 @@ def test_laer_has_four_steps_in_order_and_bans_i_understand_but() -> None:
     assert {"argue", "discount_on_the_spot", "badmouth_competitor"} <= codes
 
 
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_no_answer_repeats_the_never_say_move(locale: str) -> None:
+    """handle_objection appends LAER's never-say move to every answer's `avoid`, so no answer lists it itself."""
+    laer = get("laer", LaerFramework)
+    never = next(m for m in laer.avoid if m.code == laer.never_say)
+    assert never.cues is not None
+    cues = never.cues.get(locale)
+    answers = [*library().objections, library().fallback]
+    for answer in answers:
+        for item in answer.avoid:
+            assert not any(cue.lower() in item.get(locale).lower() for cue in cues), item.get(locale)
+
+
 # --- objection library ------------------------------------------------------------------------------
 
 
