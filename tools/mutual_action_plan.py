@@ -150,7 +150,7 @@ def build_plan(
             words["past_steps"].format(
                 count=len(past),
                 as_of=as_of.isoformat(),
-                steps=", ".join(item.code for item in past),
+                steps=("、" if locale == "zh" else "; ").join(item.step for item in past),
                 date=anchor.isoformat(),
                 earliest=earliest_go_live(as_of).isoformat(),
             )

@@ -55,6 +55,21 @@ def test_steps_in_the_past_are_flagged_with_the_earliest_go_live() -> None:
     assert any(earliest.isoformat() in w and "cannot hold" in w for w in warnings)
 
 
+@pytest.mark.parametrize(
+    ("locale", "named", "separator"),
+    [
+        ("en", "(Technical deep-dive with the engineering team; Security review", "; "),
+        ("zh", "（与工程团队进行技术深入交流、安全审查", "、"),
+    ],
+)
+def test_the_past_steps_warning_names_the_steps_in_the_locale(locale: str, named: str, separator: str) -> None:
+    """The warning names the late steps as the plan shows them, not by their codes."""
+    _, warnings = build_plan(AS_OF + timedelta(days=30), AS_OF, locale)  # type: ignore[arg-type]
+    [late] = [w for w in warnings if AS_OF.isoformat() in w]
+    assert named in late and late.count(separator) >= 2
+    assert "technical_deep_dive" not in late and "business_case" not in late
+
+
 def test_a_step_due_today_is_not_past() -> None:
     plan, _ = build_plan(AS_OF + timedelta(days=49), AS_OF, "en")
     assert plan[0].date == AS_OF and not plan[0].past_due
