@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .common import Name, ShortText, ToolInput, ToolOutput
+from .common import IsoDate, Name, ShortText, ToolInput, ToolOutput
 from .emails import PersonIn
 from .knowledge.prospecting import Channel
 
@@ -16,7 +16,7 @@ class CadenceInput(ToolInput):
     company: Name
     contact: PersonIn
     tier: Literal[1, 2, 3]
-    start_date: date = Field(description="Day 1 of the sequence.")
+    start_date: IsoDate = Field(description="Day 1 of the sequence.")
     trigger: ShortText | None = Field(default=None, description="Specific event at the account.")
     similar_customer: ShortText | None = Field(default=None, description="A similar company you helped.")
     problem: ShortText | None = None

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .common import DatedInput, Money, ShortText, ToolOutput
+from .common import DatedInput, IsoDate, Money, ShortText, ToolOutput
 from .deal import Deal, RedFlag
 from .knowledge.closing import DiscountDecision, SignalKind, TechniqueCode, UrgencyLeverCode
 from .knowledge.discovery import MapOwner, MapStatus
@@ -46,13 +46,13 @@ class Activity(_In):
     """A logged interaction (as from log_activity) in which buying signals are looked for."""
 
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-    date: Date | None = None
+    date: IsoDate | None = None
     kind: Literal["email", "call", "meeting", "note"] | None = None
 
 
 class ClosePlanInput(DatedInput):
     deal: Deal
-    target_go_live: Date | None = None
+    target_go_live: IsoDate | None = None
     discount_requested_pct: Annotated[float, Field(gt=0, le=100)] | None = None
     has_budget: bool | None = None
     strategic: bool | None = None
@@ -66,13 +66,13 @@ class ClosePlanInput(DatedInput):
     top_criteria: Annotated[list[ShortText], Field(max_length=MAX_CRITERIA)] = Field(default_factory=list)
     capacity_limit_true: bool | None = Field(default=None, description="Onboarding capacity really is limited.")
     onboarding_slots: Annotated[int, Field(ge=0, le=100_000)] | None = None
-    next_slot_date: Date | None = None
-    price_change_date: Date | None = Field(default=None, description="A decided, dated price change.")
+    next_slot_date: IsoDate | None = None
+    price_change_date: IsoDate | None = Field(default=None, description="A decided, dated price change.")
     competitor_signed: ShortText | None = Field(
         default=None, description="A competitor of the buyer that signed with us and may be named."
     )
     regulation: ShortText | None = None
-    regulatory_deadline: Date | None = None
+    regulatory_deadline: IsoDate | None = None
     prep_weeks: Annotated[int, Field(ge=1, le=520)] | None = None
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 Locale = Literal["en", "zh"]
 
@@ -21,6 +22,22 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=M
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+def _not_a_number(value: Any) -> Any:
+    """Dates are written YYYY-MM-DD (CONTRACT.md): a number, or a string of digits, is not read as a count of
+    seconds since 1970, which is what pydantic would otherwise make of it."""
+    if value.__class__ is str:  # the common case first: this runs for every date of up to 10,000 deals
+        if value.isdigit():
+            raise PydanticCustomError("date_format", "Input should be a date as YYYY-MM-DD")
+        return value
+    if isinstance(value, int | float):
+        raise PydanticCustomError("date_format", "Input should be a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_not_a_number)]
+"""The date type of every input field."""
+
+
 class ToolInput(BaseModel):
     """Base of every tool input: unknown fields, NaN and infinity are rejected, never guessed around."""
 
@@ -34,7 +51,7 @@ class ToolInput(BaseModel):
 class DatedInput(ToolInput):
     """A tool input whose rules depend on 'today'."""
 
-    as_of: date | None = None
+    as_of: IsoDate | None = None
     """Date the rules are evaluated on; default today (explained in the server instructions)."""
 
 

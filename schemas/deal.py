@@ -6,12 +6,11 @@ aliases from knowledge/stages.yaml); anything else is refused with the allowed c
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from .common import MAX_NOTE_TEXT, Money, Name, ShortText
+from .common import MAX_NOTE_TEXT, IsoDate, Money, Name, ShortText
 from .knowledge.vocab import STAGE_ORDER, ContactRole, MeddpiccElement, StageCode
 
 MAX_CONTACTS = 200
@@ -45,7 +44,7 @@ class Contact(_Strict):
     title: ShortText | None = None
     role: ContactRole = "other"
     engaged: bool = False
-    last_contact: date | None = None
+    last_contact: IsoDate | None = None
 
 
 class ElementScore(_Strict):
@@ -62,13 +61,13 @@ class Deal(_Strict):
     currency: Currency = "USD"
     stage: Stage = "prospecting"
     owner: ShortText | None = None
-    created: date | None = None
-    stage_entered: date | None = None
-    close_date: date | None = None
+    created: IsoDate | None = None
+    stage_entered: IsoDate | None = None
+    close_date: IsoDate | None = None
     close_date_changes: Annotated[int, Field(ge=0, le=1000)] = 0
-    last_activity: date | None = None
+    last_activity: IsoDate | None = None
     next_step: ShortText | None = None
-    next_step_date: date | None = None
+    next_step_date: IsoDate | None = None
     verbal_agreement: bool = False
     contract_signed: bool = False
     competitors: Annotated[list[ShortText], Field(max_length=MAX_COMPETITORS)] = Field(default_factory=list)
@@ -83,7 +82,7 @@ class Deal(_Strict):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Deal:
         if self.created and self.stage_entered and self.stage_entered < self.created:
-            raise ValueError("stage_entered must not be before created")
+            raise ValueError(f"stage_entered {self.stage_entered} must not be before created {self.created}")
         return self
 
     @property

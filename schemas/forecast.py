@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .common import DatedInput, Money, ShortText, ToolOutput
+from .common import DatedInput, IsoDate, Money, ShortText, ToolOutput
 from .deal import Deal
 from .knowledge.pipeline import ForecastCategoryCode
 from .knowledge.vocab import StageCode
@@ -24,8 +24,8 @@ class ForecastInput(DatedInput):
     deals: Annotated[list[Deal], Field(max_length=MAX_PIPELINE_DEALS)] | None = Field(
         default=None, description="Omit to forecast your stored deals (the run is then saved as a snapshot)."
     )
-    period_start: date | None = Field(default=None, description="Default: first day of as_of's quarter.")
-    period_end: date | None = Field(default=None, description="Default: last day of as_of's quarter.")
+    period_start: IsoDate | None = Field(default=None, description="Default: first day of as_of's quarter.")
+    period_end: IsoDate | None = Field(default=None, description="Default: last day of as_of's quarter.")
     quota: Money | None = None
     owner: ShortText | None = Field(default=None, description="Only this owner's stored deals.")
 

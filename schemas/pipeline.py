@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .common import DatedInput, Money, ShortText, ToolInput, ToolOutput
+from .common import DatedInput, IsoDate, Money, ShortText, ToolInput, ToolOutput
 from .deal import Deal, Stage
 from .knowledge.pipeline import RiskLevelCode
 from .knowledge.vocab import StageCode
@@ -160,7 +160,7 @@ class ListDealsResult(ToolOutput):
 class LogActivityInput(DatedInput):
     deal_id: DealId
     kind: ActivityKind
-    date: dt.date | None = Field(default=None, description="Default: as_of.")
+    date: IsoDate | None = Field(default=None, description="Default: as_of.")
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
 
 
@@ -233,8 +233,8 @@ class ReviewPipelineInput(DatedInput):
         default=None, description="Omit to review your stored deals."
     )
     quota: Money | None = Field(default=None, description="Target for the period.")
-    period_start: date | None = Field(default=None, description="Default: first day of as_of's quarter.")
-    period_end: date | None = Field(default=None, description="Default: last day of as_of's quarter.")
+    period_start: IsoDate | None = Field(default=None, description="Default: first day of as_of's quarter.")
+    period_end: IsoDate | None = Field(default=None, description="Default: last day of as_of's quarter.")
     owner: ShortText | None = Field(default=None, description="Only this owner's stored deals.")
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from .closing import MapItem
-from .common import DatedInput, Money, Name, ShortText, ToolOutput
+from .common import DatedInput, IsoDate, Money, Name, ShortText, ToolOutput
 from .deal import Currency
 
 MAX_POINTS = 10
@@ -51,7 +50,7 @@ class ProposalInput(DatedInput):
     ] = None
     price: Money
     currency: Currency = "USD"
-    target_go_live: date | None = None
+    target_go_live: IsoDate | None = None
     terms: ShortText | None = Field(default=None, description="Contract term and payment terms.")
     proof: Annotated[list[Point], Field(max_length=MAX_POINTS)] = Field(
         default_factory=list, description="References, case studies, results of similar customers."

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .common import ShortText, ToolInput, ToolOutput
+from .common import IsoDate, ShortText, ToolInput, ToolOutput
 from .deal import Deal, Stage
 from .knowledge.postsale import ReviewCode, SkillCode
 from .knowledge.vocab import StageCode
@@ -41,8 +40,8 @@ class WinLossInput(ToolInput):
     deals: Annotated[list[ClosedDeal], Field(max_length=MAX_PIPELINE_DEALS)] | None = Field(
         default=None, description="Closed deals; omit to analyse your stored closed deals."
     )
-    period_start: date | None = Field(default=None, description="Only deals closed on or after this date.")
-    period_end: date | None = None
+    period_start: IsoDate | None = Field(default=None, description="Only deals closed on or after this date.")
+    period_end: IsoDate | None = None
     owner: ShortText | None = Field(default=None, description="Only this owner's stored deals.")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -55,25 +55,92 @@ def preparse_json_strings(model: type[BaseModel], arguments: dict[str, Any]) -> 
     return parsed
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any) -> str | None:
+    """The offending value as the caller wrote it (JSON's null, true and false), shortened; an object or a long
+    list is described rather than repeated."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, dict | list):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        if len(text) <= MAX_VALUE_SHOWN:
+            return text
+        return f"a list of {len(value)} items" if isinstance(value, list) else None
     text = repr(value)
     return text if len(text) <= MAX_VALUE_SHOWN else text[: MAX_VALUE_SHOWN - 1] + "…"
 
 
+def _unwrap(annotation: Any) -> Any:
+    """The type inside Annotated[...] and X | None."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, UnionType):
+            args = [arg for arg in get_args(annotation) if arg is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The input model (or nested model) that the path `loc` leads to, if any."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _unwrap(annotation)
+        origin = get_origin(annotation)
+        if isinstance(part, int) and origin is list:
+            annotation = get_args(annotation)[0]
+        elif origin is dict:
+            annotation = get_args(annotation)[1]
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and part in annotation.model_fields:
+            annotation = annotation.model_fields[str(part)].annotation
+        else:
+            return None
+    annotation = _unwrap(annotation)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_format"}
+OBJECT_ERRORS = {"model_type", "model_attributes_type", "dict_type"}
+
+
+def _problem(model: type[BaseModel], item: Any) -> str:
+    """`field.path: what is wrong (got value)` for one pydantic error, in the caller's terms: JSON types, no class
+    names, the allowed fields or keys listed."""
+    loc = tuple(item["loc"])
+    kind = item["type"]
+    ctx = item.get("ctx") or {}
+    value = item.get("input")
+    show = True
+    if loc and loc[-1] == "[key]":  # a mapping key that is not allowed, e.g. deal.meddpicc.vibes
+        loc, show = loc[:-1], False
+        message = f"unknown key (allowed: {ctx['expected']})" if "expected" in ctx else item["msg"]
+    elif kind == "missing":
+        message, show = "required", False
+    elif kind == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        allowed = ", ".join(parent.model_fields) if parent is not None else "see the tool's input schema"
+        message, show = f"unknown field (allowed: {allowed})", False
+    elif kind in OBJECT_ERRORS:
+        message = "Input should be an object"
+    elif kind in DATE_ERRORS:
+        message = "Input should be a date as YYYY-MM-DD" + (f" ({ctx['error']})" if "error" in ctx else "")
+        if kind == "date_from_datetime_inexact":
+            message += ", without a time of day"
+    elif kind == "string_too_long" and isinstance(value, str):
+        message, show = f"{item['msg']} (got {len(value):,})", False
+    else:
+        message = item["msg"].removeprefix("Value error, ").replace(" after validation", "")
+    where = ".".join(str(part) for part in loc) or "(arguments)"
+    shown = _shown(value) if show else None
+    return f"{where}: {message}" + (f" (got {shown})" if shown is not None else "")
+
+
 def describe_validation_error(model: type[BaseModel], error: ValidationError) -> str:
     """One line per problem: `field.path: what is wrong (got value)`; unknown fields list the allowed ones."""
-    problems: list[str] = []
-    for item in error.errors(include_url=False)[:MAX_ERRORS_SHOWN]:
-        where = ".".join(str(part) for part in item["loc"]) or "(arguments)"
-        kind = item["type"]
-        if kind == "missing":
-            problems.append(f"{where}: required")
-        elif kind == "extra_forbidden":
-            allowed = ", ".join(model.model_fields) if len(item["loc"]) == 1 else "see the tool's input schema"
-            problems.append(f"{where}: unknown field (allowed: {allowed})")
-        else:
-            message = item["msg"].removeprefix("Value error, ")
-            problems.append(f"{where}: {message} (got {_shown(item.get('input'))})")
+    problems = [_problem(model, item) for item in error.errors(include_url=False)[:MAX_ERRORS_SHOWN]]
     extra = error.error_count() - MAX_ERRORS_SHOWN
     if extra > 0:
         problems.append(f"… and {extra} more")

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import pytest
 from pydantic import Field
-from sales_playbook.schemas.common import DatedInput
+from sales_playbook.schemas.common import DatedInput, ToolInput
+from sales_playbook.schemas.qualify import QualifyInput
 from sales_playbook.schemas.roi import RoiInput
 from sales_playbook.server.boundary import (
     InvalidArguments,
@@ -22,6 +23,9 @@ from sales_playbook.tools.locale import _can_hold_text, _language_fields, detect
 class Note(DatedInput):
     text: str = ""
     tags: list[str] = Field(default_factory=list)
+
+
+ROI = {"headcount": 10, "cost_per_head": 1000, "automatable_share": 0.5, "solution_cost": 100}
 
 
 @pytest.mark.parametrize(
@@ -116,3 +120,75 @@ def test_number_and_date_fields_do_not_count_but_their_text_neighbours_do() -> N
     visit = Visit(headcount=12, when=date(2026, 1, 2), notes=["客户要下周演示"])
     assert _language_fields(Visit) == {"notes"}
     assert detect_locale(visit, "en") == "zh"
+
+
+@pytest.mark.parametrize(
+    ("model", "arguments", "expected", "absent"),
+    [
+        # an object where a list or a number was sent: JSON words, no class name
+        (QualifyInput, {"deal": None}, "deal: Input should be an object (got null)", "instance of"),
+        (QualifyInput, {"deal": 5}, "deal: Input should be an object (got 5)", "Deal"),
+        (RoiInput, {**ROI, "risk": []}, "risk: Input should be an object (got [])", "RiskInput"),
+        (RoiInput, {**ROI, "headcount": None}, "headcount: Input should be a valid number (got null)", "None"),
+        # an unknown field inside a nested object lists that object's fields
+        (
+            QualifyInput,
+            {"deal": {"company": "A", "contacts": [{"name": "Dana", "rol": "champion"}]}},
+            "deal.contacts.0.rol: unknown field (allowed: name, title, role, engaged, last_contact)",
+            "see the tool's input schema",
+        ),
+        (RoiInput, {**ROI, "risk": {"chance": 1}}, "risk.chance: unknown field (allowed: potential_loss,", "see the"),
+        # a mapping key that is not allowed: its path, and the allowed keys, without pydantic's [key]
+        (
+            QualifyInput,
+            {"deal": {"company": "A", "bant": {"money": {"score": 2}}}},
+            "deal.bant.money: unknown key (allowed: 'budget', 'authority', 'need' or 'timeline')",
+            "[key]",
+        ),
+        # dates name their format, whatever pydantic's reason
+        (Note, {"as_of": "01/02/2026"}, "as_of: Input should be a date as YYYY-MM-DD", "datetime"),
+        (Note, {"as_of": "2026-02-30"}, "as_of: Input should be a date as YYYY-MM-DD (day value", "datetime"),
+        (Note, {"as_of": "2026-01-02T10:00"}, "as_of: Input should be a date as YYYY-MM-DD", "Datetimes"),
+        # an over-long string: the limit and the length, not the text
+        (Note, {"text": "y" * 30_000}, "text: String should have at most 20000 characters (got 30,000)", "yyyy"),
+        # a list over its limit: the limit, without pydantic's 'after validation' or the items
+        (
+            QualifyInput,
+            {"deal": {"company": "A", "competitors": ["Globex"] * 51}},
+            "deal.competitors: List should have at most 50 items, not 51",
+            "Globex",
+        ),
+        # a rule across fields names them with their values, not the whole object
+        (
+            QualifyInput,
+            {"deal": {"company": "A", "created": "2026-09-01", "stage_entered": "2026-01-01"}},
+            "deal: stage_entered 2026-01-01 must not be before created 2026-09-01",
+            "got",
+        ),
+    ],
+)
+def test_errors_speak_json_and_name_what_is_allowed(
+    model: type[ToolInput], arguments: dict[str, Any], expected: str, absent: str
+) -> None:
+    with pytest.raises(InvalidArguments) as info:
+        validate_arguments(model, arguments)
+    message = str(info.value)
+    assert expected in message
+    assert absent not in message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, 1767225600, 1767225600.0, "1767225600", "20260105", True],
+)
+def test_a_number_is_not_read_as_a_date(value: Any) -> None:
+    """pydantic reads 1767225600 as 2026-01-01 (seconds since 1970): a silent guess the contract rules out."""
+    with pytest.raises(InvalidArguments, match=r"as_of: Input should be a date as YYYY-MM-DD"):
+        validate_arguments(Note, {"as_of": value})
+    with pytest.raises(InvalidArguments, match=r"deal.close_date: Input should be a date as YYYY-MM-DD"):
+        validate_arguments(QualifyInput, {"deal": {"company": "A", "close_date": value}})
+
+
+@pytest.mark.parametrize("value", ["2026-01-05", "0001-01-01", "9999-12-31", date(2026, 1, 5)])
+def test_iso_dates_are_still_dates(value: Any) -> None:
+    assert isinstance(validate_arguments(Note, {"as_of": value}), Note)
