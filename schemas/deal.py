@@ -55,7 +55,7 @@ class ElementScore(_Strict):
 
 
 class Deal(_Strict):
-    id: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
     company: Name
     value: Money = 0
     currency: Currency = "USD"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .common import MAX_SHORT_TEXT, Money, Name, ShortText, ToolInput, ToolOutput
 
@@ -34,7 +34,7 @@ class BestCustomer(_Strict):
 
 
 class IcpInput(ToolInput):
-    product: Annotated[str, Field(min_length=1, max_length=MAX_SHORT_TEXT)] = Field(
+    product: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT_TEXT)] = Field(
         description="What you sell, in a sentence."
     )
     best_customers: Annotated[list[BestCustomer], Field(max_length=MAX_CUSTOMERS)] = Field(default_factory=list)

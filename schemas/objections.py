@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .common import Money, ShortText, ToolInput, ToolOutput
 from .knowledge.objections import CallContext, ObjectionCategory
@@ -33,9 +33,9 @@ class ObjectionContext(BaseModel):
 
 
 class HandleObjectionInput(ToolInput):
-    objection: Annotated[str, Field(min_length=1, max_length=MAX_OBJECTION_CHARS)] = Field(
-        description="What the buyer said, any language."
-    )
+    objection: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_OBJECTION_CHARS)
+    ] = Field(description="What the buyer said, any language.")
     context: ObjectionContext | None = None
 
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 import pytest
 from pydantic import Field
 from sales_playbook.schemas.common import DatedInput, ToolInput
+from sales_playbook.schemas.icp import IcpInput
+from sales_playbook.schemas.objections import HandleObjectionInput
 from sales_playbook.schemas.qualify import QualifyInput
 from sales_playbook.schemas.roi import RoiInput
 from sales_playbook.server.boundary import (
@@ -192,3 +194,16 @@ def test_a_number_is_not_read_as_a_date(value: Any) -> None:
 @pytest.mark.parametrize("value", ["2026-01-05", "0001-01-01", "9999-12-31", date(2026, 1, 5)])
 def test_iso_dates_are_still_dates(value: Any) -> None:
     assert isinstance(validate_arguments(Note, {"as_of": value}), Note)
+
+
+@pytest.mark.parametrize(
+    ("model", "arguments", "field"),
+    [
+        (QualifyInput, {"deal": {"company": "A", "id": "   "}}, "deal.id"),
+        (IcpInput, {"product": "   "}, "product"),
+        (HandleObjectionInput, {"objection": " \n "}, "objection"),
+    ],
+)
+def test_blank_required_text_is_refused(model: type[ToolInput], arguments: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidArguments, match=rf"^{field}: String should have at least 1 character"):
+        validate_arguments(model, arguments)
