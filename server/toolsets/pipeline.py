@@ -5,6 +5,7 @@ deals from the store and call the same pure function.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -181,8 +182,20 @@ def import_markdown(result: ImportDealsResult) -> str:
 
 # ------------------------------------------------------------------------------ review, forecast, win/loss
 
+CALENDAR_MARGIN = dt.timedelta(days=400)
+"""An as_of this close to year 1 or year 9999 leaves no room for the quarter and the weeks a review counts around."""
+
+
+def check_calendar_room(as_of: dt.date) -> None:
+    """Refuse, naming as_of, a day whose quarter or review week would run past the calendar's ends (years 1–9999),
+    rather than fail deep inside the tool with 'year 10000 is out of range'."""
+    if as_of - dt.date.min < CALENDAR_MARGIN or dt.date.max - as_of < CALENDAR_MARGIN:
+        message = f"{as_of.isoformat()} is too close to the calendar's limits to review around; give a realistic date"
+        raise PlaybookInputError("as_of", message)
+
 
 def run_review(inp: ReviewPipelineInput, env: CallEnv) -> ReviewPipelineResult:
+    check_calendar_room(env.today)
     if inp.deals is not None:
         with gc_paused():  # up to 10,000 deals: see gc_paused
             return review_pipeline(inp, inp.deals, env.today, env.locale)
@@ -197,6 +210,7 @@ def run_review(inp: ReviewPipelineInput, env: CallEnv) -> ReviewPipelineResult:
 
 
 def _forecast(inp: ForecastInput, env: CallEnv) -> ForecastResult:
+    check_calendar_room(env.today)
     if inp.deals is not None:
         with gc_paused():
             return forecast(inp, inp.deals, env.today, env.locale)
