@@ -54,6 +54,19 @@ def test_both_languages_are_complete(name: str) -> None:
     assert texts >= 2  # at least the title and summary
 
 
+_CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”《》"
+FOLDED_BREAK = re.compile(f"[{_CJK}] +[{_CJK}]")
+"""A space between two Chinese characters: a YAML folded line break inside a Chinese sentence ('技术深入 交流')."""
+
+
+@pytest.mark.parametrize("name", names())
+def test_chinese_texts_have_no_space_between_chinese_characters(name: str) -> None:
+    for where, node in _walk(load(name), name):
+        if isinstance(node, Text):
+            found = FOLDED_BREAK.search(node.zh)
+            assert found is None, f"{where}: '{found.group()}' — break the line with a quoted string and '\\'"
+
+
 def test_every_seed_is_encoded() -> None:
     cited = " ".join(source for section in load_all().values() for source in section.sources)
     for seed in SEEDS:
