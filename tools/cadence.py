@@ -16,7 +16,7 @@ from ..schemas.knowledge.prospecting import CadenceLibrary, CadenceStep, CallScr
 from ..schemas.knowledge.prospecting import Territory as TerritoryPlan
 from .emails import fill, first_name
 from .errors import PlaybookInputError
-from .formatting import weekday
+from .formatting import sentences, weekday
 
 SATURDAY = 5
 
@@ -137,7 +137,7 @@ def build_cadence(inp: CadenceInput, locale: Locale) -> CadenceResult:
             draft, left_body = fill(template.body.get(locale), values)
             left = [n for n in template.placeholders if n in left_subject or n in left_body]
             if template_id != step.template:
-                action = f"{action} {_TEXT['fallback_note'][locale]}"
+                action = sentences((action, _TEXT["fallback_note"][locale]), locale)
         elif step.channel == "phone" and template_id:
             opener, left = _script_text(scripts.script(template_id), values, locale)
             draft = opener

@@ -55,7 +55,7 @@ from ..schemas.knowledge.qualification import MeddpiccRubric
 from ..schemas.qualify import QualifyResult
 from .errors import PlaybookInputError
 from .evidence import CueSet, Passage, cue_set, find_cues, terms
-from .formatting import money, number
+from .formatting import listing, money, number, sentences
 from .mutual_action_plan import build_plan
 from .qualify import qualify
 
@@ -95,7 +95,7 @@ _T = {
         "signals_none": "备注和活动记录中还没有购买信号：先继续做资格评估，再提成交。",
         "eb_missing": "经济决策者尚未明确（MEDDPICC 经济决策者低于 2 分）。",
         "high_flag": "存在高严重度风险信号：{codes}。",
-        "technique": "{when} 已满足的条件：{facts}。",
+        "technique": "{when}已满足的条件：{facts}。",
         "technique_default": "没有哪种成交技巧的条件全部满足（{facts}）；默认做法是提出下一个具体步骤。",
         "none": "无",
         "not_requested": "客户没有要求折扣：不要主动给折扣，把对话保持在价值上。",
@@ -352,7 +352,7 @@ def discount_advice(
     advice = outcome.advice.get(locale)
     if requested > policy.max_discount_pct:
         cap_note = t["above_cap"].format(requested=number(requested), cap=number(policy.max_discount_pct))
-        advice = f"{advice} {cap_note}"
+        advice = sentences((advice, cap_note), locale)
         warnings.append(cap_note)
     return (
         DiscountAdvice(
@@ -598,7 +598,7 @@ def close_plan(inp: ClosePlanInput, as_of: date, locale: Locale) -> ClosePlanRes
     technique = book.choose(facts)
     values = _script_values(inp, locale)
     script, _left = fill(technique.script, list(book.placeholders), values, locale)
-    held = ", ".join(book.fact(code).label.get(locale) for code in sorted(facts)) or t["none"]  # type: ignore[arg-type]
+    held = listing((book.fact(code).label.get(locale) for code in sorted(facts)), locale) or t["none"]  # type: ignore[arg-type]
     if set(technique.requires) <= facts:
         why = t["technique"].format(when=technique.when.get(locale), facts=held)
     else:

@@ -3,6 +3,7 @@ and weekday names."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -31,6 +32,16 @@ def number(value: Decimal | float | int) -> str:
     if d == d.to_integral_value():
         return f"{int(d):,}"
     return f"{d:,.2f}".rstrip("0").rstrip(".")
+
+
+def sentences(parts: Iterable[str], locale: Locale) -> str:
+    """Sentences one after another: a space between English ones, none between Chinese ones (。 ends each)."""
+    return ("" if locale == "zh" else " ").join(part for part in parts if part)
+
+
+def listing(items: Iterable[str], locale: Locale) -> str:
+    """Items in a running sentence: "a, b, c" / "甲、乙、丙"."""
+    return ("、" if locale == "zh" else ", ").join(items)
 
 
 def money(value: Decimal | float | int, currency: str) -> str:

@@ -58,7 +58,7 @@ from ..schemas.objections import (
     ObjectionContext,
     ReverseOption,
 )
-from .formatting import money, number
+from .formatting import money, number, sentences
 from .text_match import CueIndex, Prepared, prepare, stem
 
 MIN_SCORE = 0.30
@@ -517,7 +517,7 @@ def handle_objection(inp: HandleObjectionInput, locale: Locale) -> HandleObjecti
     values, numbers = placeholder_values(ctx, locale)
 
     answer: ObjectionAnswer = result.best.objection if result.best else library.fallback
-    listen = f"{laer.step('listen').what_to_do.get(locale)} {answer.listen_for.get(locale)}"
+    listen = sentences((laer.step("listen").what_to_do.get(locale), answer.listen_for.get(locale)), locale)
     acknowledge = fill(answer.acknowledge, values, locale) or answer.acknowledge.get(locale)
     explore = fill(answer.explore, values, locale) or answer.explore.get(locale)
     respond = fill(answer.respond, values, locale)
@@ -526,7 +526,7 @@ def handle_objection(inp: HandleObjectionInput, locale: Locale) -> HandleObjecti
         respond = answer_text(answer, values, locale)
         used = answer.respond_fallback.placeholders if answer.respond_fallback is not None else set()
     if ctx.cost_of_inaction_per_month is not None and "cost_by_next_quarter" not in used:
-        respond = f"{respond} {fill(_COST_OF_WAITING, values, locale)}"
+        respond = sentences((respond, fill(_COST_OF_WAITING, values, locale) or ""), locale)
     follow_ups = [q for q in (fill(t, values, locale) for t in answer.follow_up_questions) if q]
 
     never = next(move for move in laer.avoid if move.code == laer.never_say)

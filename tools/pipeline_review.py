@@ -43,7 +43,7 @@ from ..schemas.pipeline import (
     StageConversionRate,
     StageFunnel,
 )
-from .formatting import number
+from .formatting import number, sentences
 from .periods import month_end, resolve_period, within
 from .red_flags import derived, fired_flags, risk_level
 
@@ -352,7 +352,7 @@ def review_yaml(result: ReviewPipelineResult, currency: str) -> str:
             else _word("days", loc, n=deal.age_in_stage_days),
             "next_step": deal.next_step or "",
             "risk": deal.risk,
-            "risk_reason": " ".join(deal.risk_reasons),
+            "risk_reason": sentences(deal.risk_reasons, loc),
         }
         deal_rows.append({key: values[key] for key in row_keys})
     health_values: dict[str, Any] = {

@@ -18,7 +18,7 @@ from ..schemas.common import Locale
 from ..schemas.knowledge.closing import UrgencyTactics
 from ..schemas.knowledge.pipeline import SalesPitfalls
 from ..schemas.proposal import ProposalInput, ProposalResult, ProposalSection
-from .formatting import money, number
+from .formatting import money, number, sentences
 from .mutual_action_plan import build_plan
 
 MONTHS_PER_YEAR = 12
@@ -127,7 +127,7 @@ def _pricing_warnings(inp: ProposalInput, locale: Locale) -> list[str]:
     advice = t["pitfall"].format(
         pitfall=pitfall.pitfall.get(locale), reality=pitfall.reality.get(locale), instead=pitfall.instead.get(locale)
     )
-    return [" ".join(missing) + " " + advice]
+    return [sentences((*missing, advice), locale)]
 
 
 def draft_proposal(inp: ProposalInput, as_of: date, locale: Locale) -> ProposalResult:
