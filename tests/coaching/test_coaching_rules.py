@@ -150,6 +150,9 @@ def test_speakers_differing_in_case_and_spacing_are_one() -> None:
         ("Rep: Let's schedule a follow-up call with your CFO.", False),
         ("销售：那我们下周二下午三点约个时间？", True),
         ("销售：我会发会议邀请给您。", False),
+        ("销售：那我们下周二下午三点约财务总监一起过一下数字，可以吗？", True),  # 'could we meet … next Tuesday'
+        ("销售：周四找个时间见个面？", True),
+        ("销售：回头我们通个电话吧。", False),
     ],
 )
 def test_next_step_date_phrases(line: str, has_date: bool) -> None:
