@@ -10,7 +10,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ...knowledge import get
+from ...schemas.common import Locale
 from ...schemas.forecast import ForecastInput, ForecastResult
+from ...schemas.knowledge.pipeline import PipelineStages
 from ...schemas.pipeline import (
     DealSummary,
     ImportDealsInput,
@@ -76,11 +79,17 @@ def _save(inp: SaveDealInput, env: CallEnv) -> SaveDealResult:
     )
 
 
+def _stage_text(code: str, locale: Locale) -> str:
+    """The stage as the store tools' text shows it: the code in English (as it always was), the label in Chinese."""
+    return get("stages", PipelineStages).stage(code).label.zh if locale == "zh" else code
+
+
 def _save_markdown(result: SaveDealResult) -> str:
     d = result.deal
     zh = result.locale == "zh"
     verb = ("已新建" if zh else "Created") if result.created else ("已更新" if zh else "Saved")
-    line = f"{verb} {d.company} ({d.id}) v{d.version}: {d.stage}, {number(d.value)} {d.currency}"
+    stage = _stage_text(d.stage, result.locale)
+    line = f"{verb} {d.company} ({d.id}) v{d.version}: {stage}, {number(d.value)} {d.currency}"
     if result.stage_changed:
         line += f"; {'阶段变更于' if zh else 'stage changed on'} {d.stage_entered}"
     if result.close_date_pushed:
@@ -100,10 +109,16 @@ def _list(inp: ListDealsInput, env: CallEnv) -> ListDealsResult:
 
 
 def _list_markdown(result: ListDealsResult) -> str:
-    lines = [f"{len(result.deals)} / {result.total} deals", "", "| id | company | stage | value | close | v |"]
-    lines.append("|---|---|---|---:|---|---:|")
+    zh = result.locale == "zh"
+    lines = [
+        f"{len(result.deals)} / {result.total} {'笔交易' if zh else 'deals'}",
+        "",
+        "| id | 客户 | 阶段 | 金额 | 预计成交 | 版本 |" if zh else "| id | company | stage | value | close | v |",
+        "|---|---|---|---:|---|---:|",
+    ]
     for d in result.deals:
-        lines.append(f"| {d.id} | {d.company} | {d.stage} | {number(d.value)} | {d.close_date or ''} | {d.version} |")
+        stage = _stage_text(d.stage, result.locale)
+        lines.append(f"| {d.id} | {d.company} | {stage} | {number(d.value)} | {d.close_date or ''} | {d.version} |")
     return "\n".join(lines)
 
 
@@ -116,9 +131,17 @@ def _log(inp: LogActivityInput, env: CallEnv) -> LogActivityResult:
     return LogActivityResult(locale=env.locale, activity=activity, deal=deal, last_activity_updated=moved)
 
 
+_ACTIVITY_KINDS_ZH = {"email": "邮件", "call": "通话", "meeting": "会议", "note": "备注"}
+
+
 def _log_markdown(result: LogActivityResult) -> str:
     a = result.activity
     deal = result.deal
+    if result.locale == "zh":
+        return (
+            f"{_ACTIVITY_KINDS_ZH[a.kind]} {a.date} · {deal.company} ({a.deal_id}): {a.summary} — "
+            f"最近活动：{deal.last_activity}"
+        )
     return f"{a.kind} {a.date} · {deal.company} ({a.deal_id}): {a.summary} — last_activity {deal.last_activity}"
 
 
@@ -167,6 +190,8 @@ def _import(inp: ImportDealsInput, env: CallEnv) -> ImportDealsResult:
 
 
 def import_markdown(result: ImportDealsResult) -> str:
+    if result.locale == "zh":
+        return _import_markdown_zh(result)
     head = "DRY RUN — " if result.dry_run else ""
     lines = [
         f"{head}{result.source} export: {result.rows} rows, {result.accepted} valid, {len(result.rejected)} rejected; "
@@ -176,6 +201,24 @@ def import_markdown(result: ImportDealsResult) -> str:
     lines.extend(f"- line {r.row}: {r.field or 'row'}: {r.reason}" for r in result.rejected[:50])
     if len(result.rejected) > 50:
         lines.append(f"- … and {len(result.rejected) - 50} more")
+    lines.extend(f"- ⚠ {w}" for w in result.warnings)
+    return "\n".join(lines)
+
+
+_SOURCES_ZH = {"hubspot": "HubSpot导出文件", "salesforce": "Salesforce导出文件", "pipedrive": "Pipedrive导出文件"}
+
+
+def _import_markdown_zh(result: ImportDealsResult) -> str:
+    head = "试运行（未写入） — " if result.dry_run else ""
+    source = _SOURCES_ZH.get(result.source, "CSV文件")
+    lines = [
+        f"{head}{source}：共{result.rows}行，有效{result.accepted}行，拒绝{len(result.rejected)}行；"
+        f"新建{result.created}笔，更新{result.updated}笔，未变{result.unchanged}笔",
+        "列映射：" + "，".join(f"{m.column} → {m.field or '（忽略）'}" for m in result.mapping),
+    ]
+    lines.extend(f"- 第{r.row}行：{r.field or '整行'}：{r.reason}" for r in result.rejected[:50])
+    if len(result.rejected) > 50:
+        lines.append(f"- ……另有{len(result.rejected) - 50}行")
     lines.extend(f"- ⚠ {w}" for w in result.warnings)
     return "\n".join(lines)
 

@@ -226,3 +226,54 @@ async def test_list_rows_are_summaries_unless_full_detail_is_asked(server: Playb
     assert {key for key, value in full.items() if value is None} - set(summary) == {
         key for key, value in full.items() if value is None
     }
+
+
+async def text_of(client: Client, name: str, arguments: dict[str, Any]) -> str:
+    result = await client.call_tool(name, arguments)
+    assert not result.is_error, result.content[0].text  # type: ignore[union-attr]
+    return result.content[0].text  # type: ignore[union-attr,no-any-return]
+
+
+STORE_TEXT = {
+    "en": {
+        "save_deal": "Created Acme Robotics (A1) v1: proposal, 48,000 USD",
+        "list_deals": "1 / 1 deals\n\n| id | company | stage | value | close | v |\n|---|---|---|---:|---|---:|\n"
+        "| A1 | Acme Robotics | proposal | 48,000 | 2026-12-15 | 1 |",
+        "log_activity": "call 2026-11-19 · Acme Robotics (A1): Demo — last_activity 2026-11-19",
+        "import_deals": "DRY RUN — hubspot export: 4 rows, 3 valid, 1 rejected; created 0, updated 0, unchanged 0\n"
+        "Mapping: Record ID → record_id, Deal Name → deal_name, Associated Company → company, Deal Stage → stage, "
+        "Amount → value, Close Date → close_date, Create Date → created\n- line 5: stage: unknown stage 'Weird'",
+    },
+    "zh": {
+        "save_deal": "已新建 Acme Robotics (A1) v1: 提案, 48,000 USD",
+        "list_deals": "1 / 1 笔交易\n\n| id | 客户 | 阶段 | 金额 | 预计成交 | 版本 |\n|---|---|---|---:|---|---:|\n"
+        "| A1 | Acme Robotics | 提案 | 48,000 | 2026-12-15 | 1 |",
+        "log_activity": "通话 2026-11-19 · Acme Robotics (A1): Demo — 最近活动：2026-11-19",
+        "import_deals": "试运行（未写入） — HubSpot导出文件：共4行，有效3行，拒绝1行；新建0笔，更新0笔，未变0笔\n"
+        "列映射：Record ID → record_id，Deal Name → deal_name，Associated Company → company，Deal Stage → stage，"
+        "Amount → value，Close Date → close_date，Create Date → created\n- 第5行：stage：unknown stage 'Weird'",
+    },
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+async def test_store_tool_text_is_in_the_locale(server: PlaybookServer, locale: str) -> None:
+    """The text block of save/list/log/import reads in the caller's locale; zh shows stage labels, not codes."""
+    expected = STORE_TEXT[locale]
+    bad_row = "4,Weird deal,Weird Co,Weird,100,2026-12-01,2026-08-01\n"
+    async with connect(server) as client:
+        texts = {
+            "save_deal": await text_of(
+                client, "save_deal", {"deal": {**ACME, "id": "A1"}, "as_of": AS_OF, "locale": locale}
+            ),
+            "list_deals": await text_of(client, "list_deals", {"locale": locale}),
+            "log_activity": await text_of(
+                client,
+                "log_activity",
+                {"deal_id": "A1", "kind": "call", "summary": "Demo", "date": "2026-11-19", "locale": locale},
+            ),
+            "import_deals": await text_of(
+                client, "import_deals", {"csv": CSV + bad_row, "dry_run": True, "locale": locale}
+            ),
+        }
+    assert texts == expected
