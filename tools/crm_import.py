@@ -10,6 +10,8 @@ are the contract's Deal field names) onto Deals, row by row, with every rejected
 - Dates: ISO (2026-11-20, with or without a time), 2026/11/20, and slashed US dates (11/20/2026; read as
   day/month when the first number is above 12), 20.11.2026.
 
+Reasons and warnings are written in the caller's locale (en or zh); what is imported does not depend on it.
+
 Pure: text in, a plan out; the server writes the accepted rows in one transaction.
 """
 
@@ -27,7 +29,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from ..knowledge import get
-from ..schemas.common import MAX_MONEY, MAX_SHORT_TEXT
+from ..schemas.common import MAX_MONEY, MAX_SHORT_TEXT, Locale
 from ..schemas.deal import Deal
 from ..schemas.knowledge.pipeline import PipelineStages
 from ..schemas.knowledge.vocab import StageCode
@@ -168,6 +170,44 @@ _BOOL_FALSE = {"false", "no", "n", "0", "否", ""}
 _DATE_FIELDS = ("created", "stage_entered", "close_date", "last_activity", "next_step_date", "closed_on")
 _SPACES = re.compile(r"\s+")
 
+_REASONS: dict[str, dict[Locale, str]] = {
+    "cells": {"en": "has {cells} cells, the header has {header}", "zh": "有{cells}个单元格，表头有{header}列"},
+    "long_cell": {"en": "cell longer than 20,000 characters", "zh": "单元格超过20,000个字符"},
+    "cut": {"en": "line {line}: {name} cut to {limit} characters", "zh": "第{line}行：{name}截断为{limit}个字符"},
+    "duplicate": {"en": "duplicate of the record on line {line}", "zh": "与第{line}行的记录重复"},
+    "no_company": {
+        "en": "empty (a deal needs its company or deal name)",
+        "zh": "为空（每笔交易都要有公司名称或交易名称）",
+    },
+    "no_stage": {"en": "empty", "zh": "为空"},
+    "unknown_stage": {"en": "unknown stage {stage!r}", "zh": "未知阶段“{stage}”"},
+    "not_date": {"en": "{text!r} is not a date (use YYYY-MM-DD)", "zh": "“{text}”不是日期（请写成YYYY-MM-DD）"},
+    "not_amount": {"en": "{text!r} is not an amount", "zh": "“{text}”不是金额"},
+    "negative": {"en": "amount {text} is negative; amounts must be 0 or more", "zh": "金额{text}是负数；金额不能小于0"},
+    "over_limit": {"en": "amount {text} exceeds the limit of {limit}", "zh": "金额{text}超过上限{limit}"},
+    "not_whole": {"en": "{text!r} is not a whole number", "zh": "“{text}”不是整数"},
+    "not_yes_no": {"en": "{text!r} is not yes/no", "zh": "“{text}”不是“是”或“否”"},
+    "dates_order": {
+        "en": "stage_entered {entered} must not be before created {created}",
+        "zh": "stage_entered（{entered}）不能早于created（{created}）",
+    },
+}
+"""Why a row is rejected (or a cell cut), in each locale."""
+
+_PYDANTIC_ZH: dict[str, str] = {
+    "string_too_long": "超过{max_length}个字符的上限",
+    "too_long": "最多{max_length}项，这里有{actual_length}项",
+    "greater_than_equal": "应不小于{ge}",
+    "less_than_equal": "应不大于{le}",
+    "string_pattern_mismatch": "格式不对（应匹配{pattern}）",
+    "currency": "应为三个大写字母的货币代码，如USD、CNY",
+}
+"""Chinese for the schema checks a mapped row can still fail (others keep pydantic's English message)."""
+
+
+def _reason(key: str, locale: Locale, **values: Any) -> str:
+    return _REASONS[key][locale].format(**values)
+
 
 @dataclass
 class ImportPlan:
@@ -216,11 +256,11 @@ def map_columns(headers: list[str], source: Source) -> list[ColumnMapping]:
     return mapping
 
 
-def parse_date(text: str) -> date:
+def parse_date(text: str, locale: Locale = "en") -> date:
     try:
         return _parse_date(text.strip())
     except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a date (use YYYY-MM-DD)") from None
+        raise ValueError(_reason("not_date", locale, text=text.strip())) from None
 
 
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
@@ -253,7 +293,7 @@ _EXPONENT_AMOUNT = re.compile(r"-?\d+(?:\.\d+)?[eE][-+]?\d+")
 """How spreadsheets write large numbers in CSV (1.5E+05)."""
 
 
-def parse_amount(text: str) -> float:
+def parse_amount(text: str, locale: Locale = "en") -> float:
     raw = text.strip()
     negative = raw.startswith("-") or (raw.startswith("(") and raw.endswith(")"))
     number = _CURRENCY_MARKS.sub("", raw).strip()
@@ -263,18 +303,18 @@ def parse_amount(text: str) -> float:
     elif _PLAIN_AMOUNT.fullmatch(number):  # digits and separators only: '48k' or '1e' is no amount
         cleaned = _NOT_DIGITS.sub("", number)
     else:
-        raise ValueError(f"{text!r} is not an amount")
+        raise ValueError(_reason("not_amount", locale, text=text))
     if "," in cleaned and "." in cleaned and cleaned.rfind(",") > cleaned.rfind("."):
         cleaned = cleaned.replace(".", "").replace(",", ".")  # 1.234,50
     else:
         cleaned = cleaned.replace(",", "")
     if not cleaned or cleaned.count(".") > 1:
-        raise ValueError(f"{text!r} is not an amount")
+        raise ValueError(_reason("not_amount", locale, text=text))
     value = float(cleaned)
     if negative and value != 0:
-        raise ValueError(f"amount {text.strip()} is negative; amounts must be 0 or more")
+        raise ValueError(_reason("negative", locale, text=text.strip()))
     if value > MAX_MONEY:
-        raise ValueError(f"amount {text.strip()} exceeds the limit of {MAX_MONEY:,.0f}")
+        raise ValueError(_reason("over_limit", locale, text=text.strip(), limit=f"{MAX_MONEY:,.0f}"))
     return value
 
 
@@ -296,29 +336,29 @@ def _external_id(source: Source, values: Mapping[str, str]) -> str:
     return f"{source}:sha1:{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
 
 
-def _row_to_deal(values: Mapping[str, str], default_currency: str) -> dict[str, Any]:
+def _row_to_deal(values: Mapping[str, str], default_currency: str, locale: Locale = "en") -> dict[str, Any]:
     """Deal fields from one row's mapped cells; raises ValueError('field: reason') on the first bad cell."""
     data: dict[str, Any] = {}
     company = values.get("company", "").strip() or values.get("deal_name", "").strip()
     if not company:
-        raise ValueError("company: empty (a deal needs its company or deal name)")
+        raise ValueError(f"company: {_reason('no_company', locale)}")
     data["company"] = company
     status = values.get("status", "").strip().lower()
     stage_text = values.get("stage", "").strip()
     if status in ("won", "lost"):
         data["stage"] = "closed_won" if status == "won" else "closed_lost"
     elif not stage_text:
-        raise ValueError("stage: empty")
+        raise ValueError(f"stage: {_reason('no_stage', locale)}")
     else:
         stage = resolve_stage(stage_text)
         if stage is None:
-            raise ValueError(f"stage: unknown stage {stage_text!r}")
+            raise ValueError(f"stage: {_reason('unknown_stage', locale, stage=stage_text)}")
         data["stage"] = stage
     for name in _DATE_FIELDS:
         cell = values.get(name, "").strip()
         if cell:
             try:
-                data[name] = parse_date(cell)
+                data[name] = parse_date(cell, locale)
             except ValueError as exc:
                 raise ValueError(f"{name}: {exc}") from None
     closed = data.pop("closed_on", None)
@@ -326,7 +366,7 @@ def _row_to_deal(values: Mapping[str, str], default_currency: str) -> dict[str, 
         data["close_date"] = closed
     if values.get("value", "").strip():
         try:
-            data["value"] = parse_amount(values["value"])
+            data["value"] = parse_amount(values["value"], locale)
         except ValueError as exc:
             raise ValueError(f"value: {exc}") from None
     currency = values.get("currency", "").strip().upper() or default_currency
@@ -339,13 +379,14 @@ def _row_to_deal(values: Mapping[str, str], default_currency: str) -> dict[str, 
         try:
             data["close_date_changes"] = int(values["close_date_changes"])
         except ValueError:
-            raise ValueError(f"close_date_changes: {values['close_date_changes']!r} is not a whole number") from None
+            text = values["close_date_changes"]
+            raise ValueError(f"close_date_changes: {_reason('not_whole', locale, text=text)}") from None
     for name in ("verbal_agreement", "contract_signed"):
         cell = values.get(name, "").strip().lower()
         if cell in _BOOL_TRUE:
             data[name] = True
         elif cell not in _BOOL_FALSE:
-            raise ValueError(f"{name}: {values[name]!r} is not yes/no")
+            raise ValueError(f"{name}: {_reason('not_yes_no', locale, text=values[name])}")
     if values.get("competitors", "").strip():
         data["competitors"] = [c.strip() for c in re.split(r"[;,|]", values["competitors"]) if c.strip()]
     notes = [values.get("notes", "").strip()]
@@ -357,19 +398,26 @@ def _row_to_deal(values: Mapping[str, str], default_currency: str) -> dict[str, 
     return data
 
 
-def _first_error(exc: ValidationError) -> tuple[str, str]:
+def _first_error(exc: ValidationError, data: Mapping[str, Any], locale: Locale = "en") -> tuple[str, str]:
+    """The field and reason of the first schema check a mapped row fails (`data`: the row's Deal fields)."""
     error = exc.errors(include_url=False)[0]
-    where = ".".join(str(p) for p in error["loc"]) or None
-    return where or "row", error["msg"].removeprefix("Value error, ")
+    where = ".".join(str(p) for p in error["loc"]) or "row"
+    if error["type"] == "value_error" and not error["loc"]:  # Deal's one row-level check: the dates' order
+        return where, _reason("dates_order", locale, entered=data["stage_entered"], created=data["created"])
+    if locale == "zh" and error["type"] in _PYDANTIC_ZH:
+        key = "currency" if where == "currency" and error["type"] == "string_pattern_mismatch" else error["type"]
+        return where, _PYDANTIC_ZH[key].format(**error.get("ctx", {}))
+    return where, error["msg"].removeprefix("Value error, ")
 
 
 def plan_import(
     text: str,
     source: Literal["auto", "hubspot", "salesforce", "pipedrive", "generic"] = "auto",
     default_currency: str = "USD",
+    locale: Locale = "en",
 ) -> ImportPlan:
     """Parse and validate a CRM export; the file as a whole is refused (PlaybookInputError) when it cannot be
-    read or lacks a required column, otherwise every row is accepted or rejected with its reason."""
+    read or lacks a required column, otherwise every row is accepted or rejected with its reason (in `locale`)."""
     if len(text) > MAX_CSV_CHARS:
         raise PlaybookInputError("csv", f"is {len(text):,} characters; the limit is {MAX_CSV_CHARS:,} (about 5 MB)")
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
@@ -414,27 +462,30 @@ def plan_import(
             raise PlaybookInputError("csv", f"has more than {MAX_IMPORT_ROWS:,} rows; split the export")
         if len(cells) != len(headers):
             plan.rejected.append(
-                RejectedRow(row=line, field=None, reason=f"has {len(cells)} cells, the header has {len(headers)}")
+                RejectedRow(
+                    row=line, field=None, reason=_reason("cells", locale, cells=len(cells), header=len(headers))
+                )
             )
             continue
         longest = max(map(len, cells))  # most rows have no long cell: the checks below are skipped
         if longest > 20_000:
             too_long = next((field for index, field in columns if len(cells[index]) > 20_000), None)
             if too_long:
-                plan.rejected.append(RejectedRow(row=line, field=too_long, reason="cell longer than 20,000 characters"))
+                plan.rejected.append(RejectedRow(row=line, field=too_long, reason=_reason("long_cell", locale)))
                 continue
         values = {field: cells[index] for index, field in columns}
         if longest > MAX_SHORT_TEXT:
             for name in ("owner", "next_step", "loss_reason", "company"):
                 if len(values.get(name, "").strip()) > MAX_SHORT_TEXT:
                     values[name] = values[name].strip()[:MAX_SHORT_TEXT]
-                    plan.warnings.append(f"line {line}: {name} cut to {MAX_SHORT_TEXT} characters")
+                    plan.warnings.append(_reason("cut", locale, line=line, name=name, limit=MAX_SHORT_TEXT))
+        data: dict[str, Any] = {}
         try:
-            data = _row_to_deal(values, default_currency)
+            data = _row_to_deal(values, default_currency, locale)
             deal = Deal.model_validate(data)
         except ValueError as exc:
             if isinstance(exc, ValidationError):
-                where, reason = _first_error(exc)
+                where, reason = _first_error(exc, data, locale)
             else:
                 where, _, reason = str(exc).partition(": ")
             plan.rejected.append(RejectedRow(row=line, field=where, reason=reason))
@@ -442,7 +493,7 @@ def plan_import(
         external = _external_id(chosen, values)
         if external in seen:
             plan.rejected.append(
-                RejectedRow(row=line, field="record_id", reason=f"duplicate of the record on line {seen[external]}")
+                RejectedRow(row=line, field="record_id", reason=_reason("duplicate", locale, line=seen[external]))
             )
             continue
         seen[external] = line

@@ -147,7 +147,7 @@ def _log_markdown(result: LogActivityResult) -> str:
 
 def run_import(inp: ImportDealsInput, env: CallEnv, services: Services | None) -> ImportDealsResult:
     """Plan the import; unless dry_run, write the accepted rows in ONE transaction (all or nothing)."""
-    plan = plan_import(inp.csv, inp.source, inp.currency)
+    plan = plan_import(inp.csv, inp.source, inp.currency, env.locale)
     warnings = list(plan.warnings)
     created = updated = unchanged = 0
     ids: list[str] = []
@@ -155,7 +155,10 @@ def run_import(inp: ImportDealsInput, env: CallEnv, services: Services | None) -
     if not inp.dry_run:
         if plan.rejected and not inp.skip_invalid_rows:
             warnings.append(
-                f"nothing was imported: {len(plan.rejected)} of {plan.rows} rows were rejected (see `rejected`); "
+                f"没有导入任何交易：{plan.rows}行中有{len(plan.rejected)}行被拒绝（见`rejected`）；"
+                "请修正这些行，或传入skip_invalid_rows只导入有效的行"
+                if env.locale == "zh"
+                else f"nothing was imported: {len(plan.rejected)} of {plan.rows} rows were rejected (see `rejected`); "
                 "fix them, or pass skip_invalid_rows to import the valid rows"
             )
         elif plan.accepted:

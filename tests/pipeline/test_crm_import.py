@@ -126,6 +126,89 @@ def test_bad_rows_are_reported_one_by_one() -> None:
     }
 
 
+GENERIC_BAD_ROWS = (
+    "id,company,stage,value,currency,created,stage entered,close date changes,verbal agreement,competitors,owner\n"
+    "1,,discovery,5,USD,,,,,,\n"
+    "2,A,,5,USD,,,,,,\n"
+    "3,A,weird,5,USD,,,,,,\n"
+    "4,A,discovery,abc,USD,,,,,,\n"
+    "5,A,discovery,-5,USD,,,,,,\n"
+    "6,A,discovery,1e20,USD,,,,,,\n"
+    "7,A,discovery,5,US Dollar,,,,,,\n"
+    "8,A,discovery,5,USD,2026-13-01,,,,,\n"
+    "9,A,discovery,5,USD,2026-10-01,2026-09-01,,,,\n"
+    "10,A,discovery,5,USD,,,x,,,\n"
+    "11,A,discovery,5,USD,,,5000,,,\n"
+    "12,A,discovery,5,USD,,,,maybe,,\n"
+    f'13,A,discovery,5,USD,,,,,"{";".join(f"c{i}" for i in range(60))}",\n'
+    f"14,{'A' * 300},discovery,5,USD,,,,,,\n"
+    f"15,A,discovery,5,USD,,,,,,{'o' * 30_000}\n"
+    f"16,A,discovery,5,USD,,,,,,{'o' * 600}\n"
+    "17,A,discovery\n"
+    "16,B,discovery,5,USD,,,,,,\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("locale", "reasons", "warnings"),
+    [
+        (
+            "en",
+            [
+                "company: empty (a deal needs its company or deal name)",
+                "stage: empty",
+                "stage: unknown stage 'weird'",
+                "value: 'abc' is not an amount",
+                "value: amount -5 is negative; amounts must be 0 or more",
+                "value: amount 1e20 exceeds the limit of 10,000,000,000,000",
+                "currency: String should match pattern '^[A-Z]{3}$'",
+                "created: '2026-13-01' is not a date (use YYYY-MM-DD)",
+                "row: stage_entered 2026-09-01 must not be before created 2026-10-01",
+                "close_date_changes: 'x' is not a whole number",
+                "close_date_changes: Input should be less than or equal to 1000",
+                "verbal_agreement: 'maybe' is not yes/no",
+                "competitors: List should have at most 50 items after validation, not 60",
+                "company: String should have at most 200 characters",
+                "owner: cell longer than 20,000 characters",
+                "None: has 3 cells, the header has 11",
+                "record_id: duplicate of the record on line 17",
+            ],
+            ["line 17: owner cut to 500 characters"],
+        ),
+        (
+            "zh",
+            [
+                "company: 为空（每笔交易都要有公司名称或交易名称）",
+                "stage: 为空",
+                "stage: 未知阶段“weird”",
+                "value: “abc”不是金额",
+                "value: 金额-5是负数；金额不能小于0",
+                "value: 金额1e20超过上限10,000,000,000,000",
+                "currency: 应为三个大写字母的货币代码，如USD、CNY",
+                "created: “2026-13-01”不是日期（请写成YYYY-MM-DD）",
+                "row: stage_entered（2026-09-01）不能早于created（2026-10-01）",
+                "close_date_changes: “x”不是整数",
+                "close_date_changes: 应不大于1000",
+                "verbal_agreement: “maybe”不是“是”或“否”",
+                "competitors: 最多50项，这里有60项",
+                "company: 超过200个字符的上限",
+                "owner: 单元格超过20,000个字符",
+                "None: 有3个单元格，表头有11列",
+                "record_id: 与第17行的记录重复",
+            ],
+            ["第17行：owner截断为500个字符"],
+        ),
+    ],
+)
+def test_rejected_rows_and_warnings_are_in_the_locale(locale: str, reasons: list[str], warnings: list[str]) -> None:
+    """The reasons and warnings follow the locale; which rows are accepted or rejected, and where, does not."""
+    plan = plan_import(GENERIC_BAD_ROWS, locale=locale)  # type: ignore[arg-type]
+    assert [f"{r.field}: {r.reason}" for r in plan.rejected] == reasons
+    assert plan.warnings == warnings
+    assert [r.row for r in plan.rejected] == [*range(2, 17), 18, 19]
+    assert [(line, deal.company) for line, _, deal in plan.accepted] == [(17, "A")]
+
+
 def test_missing_required_columns_refuse_the_file_naming_them() -> None:
     with pytest.raises(PlaybookInputError, match=r"missing required column\(s\).*stage: one of .*deal stage"):
         plan_import("Record ID,Deal Name,Associated Company,Amount\n1,x,Acme,5\n", source="hubspot")

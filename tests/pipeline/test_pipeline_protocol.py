@@ -251,7 +251,7 @@ STORE_TEXT = {
         "log_activity": "通话 2026-11-19 · Acme Robotics (A1): Demo — 最近活动：2026-11-19",
         "import_deals": "试运行（未写入） — HubSpot导出文件：共4行，有效3行，拒绝1行；新建0笔，更新0笔，未变0笔\n"
         "列映射：Record ID → record_id，Deal Name → deal_name，Associated Company → company，Deal Stage → stage，"
-        "Amount → value，Close Date → close_date，Create Date → created\n- 第5行：stage：unknown stage 'Weird'",
+        "Amount → value，Close Date → close_date，Create Date → created\n- 第5行：stage：未知阶段“Weird”",
     },
 }
 
@@ -277,3 +277,29 @@ async def test_store_tool_text_is_in_the_locale(server: PlaybookServer, locale: 
             ),
         }
     assert texts == expected
+
+
+@pytest.mark.parametrize(
+    ("locale", "warning"),
+    [
+        (
+            "en",
+            "nothing was imported: 1 of 4 rows were rejected (see `rejected`); fix them, or pass "
+            "skip_invalid_rows to import the valid rows",
+        ),
+        (
+            "zh",
+            "没有导入任何交易：4行中有1行被拒绝（见`rejected`）；请修正这些行，或传入skip_invalid_rows只导入有效的行",
+        ),
+    ],
+)
+async def test_an_import_refused_for_bad_rows_says_so_in_the_locale(
+    server: PlaybookServer, locale: str, warning: str
+) -> None:
+    bad_row = "4,Weird deal,Weird Co,Weird,100,2026-12-01,2026-08-01\n"
+    async with connect(server) as client:
+        result = await call(client, "import_deals", {"csv": CSV + bad_row, "locale": locale})
+    assert not result["written"] and result["warnings"] == [warning]
+    assert [r["reason"] for r in result["rejected"]] == [
+        {"en": "unknown stage 'Weird'", "zh": "未知阶段“Weird”"}[locale]
+    ]
