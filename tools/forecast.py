@@ -254,11 +254,15 @@ def snapshot_of(result: ForecastResult) -> ForecastSnapshot:
 def forecast_markdown(result: ForecastResult) -> str:
     zh = result.locale == "zh"
     t = result.totals
+    stages = get("stages", PipelineStages)
+    # Chinese text names the categories and stages by their labels; English text keeps the codes it always showed
+    label = {c.code: c.label.zh if zh else c.code for c in get("forecast_categories", ForecastCategories).categories}
+    closed = stages.stage("closed_won").label.zh if zh else "closed"
     lines = [
         f"## {'预测' if zh else 'Forecast'} {result.period_start.isoformat()} – {result.period_end.isoformat()}",
-        f"- commit {number(t.commit)} · best_case {number(t.best_case)} · pipeline {number(t.pipeline)} · "
-        f"closed {number(t.closed)}",
-        f"- {'预测' if zh else 'Forecast'} (commit + best_case): {number(result.forecast)}"
+        f"- {label['commit']} {number(t.commit)} · {label['best_case']} {number(t.best_case)} · "
+        f"{label['pipeline']} {number(t.pipeline)} · {closed} {number(t.closed)}",
+        f"- {'预测' if zh else 'Forecast'} ({label['commit']} + {label['best_case']}): {number(result.forecast)}"
         + (
             ""
             if result.gap_to_quota is None
@@ -270,7 +274,8 @@ def forecast_markdown(result: ForecastResult) -> str:
         header = "| 客户 | 金额 | 阶段 | 类别 |" if zh else "| deal | value | stage | category |"
         lines += ["", header, "|---|---:|---|---|"]
         for d in sorted(forecast_rows, key=lambda r: -r.value)[:20]:
-            lines.append(f"| {d.company} | {number(d.value)} | {d.stage} | {d.category} |")
+            stage = stages.stage(d.stage).label.zh if zh else d.stage
+            lines.append(f"| {d.company} | {number(d.value)} | {stage} | {label[d.category]} |")
     for item in result.accuracy:
         acc = "—" if item.accuracy is None else _pct(item.accuracy)
         lines.append(

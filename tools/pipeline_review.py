@@ -27,7 +27,7 @@ import yaml
 from ..knowledge import get
 from ..schemas.common import Locale
 from ..schemas.deal import Deal
-from ..schemas.knowledge.pipeline import OPEN_STAGES, PipelineReviewTemplate, PipelineStages
+from ..schemas.knowledge.pipeline import OPEN_STAGES, PipelineReviewTemplate, PipelineStages, RedFlagTable
 from ..schemas.knowledge.vocab import STAGE_ORDER
 from ..schemas.pipeline import (
     CloseDateChange,
@@ -500,9 +500,15 @@ def review_markdown(result: ReviewPipelineResult) -> str:
         lines.append("")
         lines.append("| 客户 | 金额 | 阶段 | 天数 | 风险 |" if zh else "| deal | value | stage | days | risk |")
         lines.append("|---|---:|---|---:|---|")
+        # Chinese text shows the stage and risk labels; English text keeps the codes it always showed
+        stages = get("stages", PipelineStages)
+        risks = {
+            level.code: level.label.zh if zh else level.code for level in get("red_flags", RedFlagTable).risk_levels
+        }
         for d in result.deals_to_review:
             age = "" if d.age_in_stage_days is None else str(d.age_in_stage_days)
-            lines.append(f"| {d.company} | {number(d.value)} | {d.stage} | {age} | {d.risk} |")
+            stage = stages.stage(d.stage).label.zh if zh else d.stage
+            lines.append(f"| {d.company} | {number(d.value)} | {stage} | {age} | {risks[d.risk]} |")
     if result.actions:
         lines.append("")
         lines.extend(f"- {a}" for a in result.actions)

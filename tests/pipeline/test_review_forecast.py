@@ -155,6 +155,56 @@ def test_markdown_table_headers_follow_the_locale(locale: Locale, review_header:
     assert forecast_header in forecast_markdown(forecast(inp, rows, AS_OF, locale)).splitlines()
 
 
+@pytest.mark.parametrize(
+    ("locale", "review_rows"),
+    [
+        ("en", ["| Commit Co | 60,000 | negotiation | 19 | green |", "| NoChamp Co | 30,000 | proposal | 19 | red |"]),
+        ("zh", ["| Commit Co | 60,000 | 谈判 | 19 | 绿色 |", "| NoChamp Co | 30,000 | 提案 | 19 | 红色 |"]),
+    ],
+)
+def test_review_text_shows_stage_and_risk_labels_in_chinese(locale: Locale, review_rows: list[str]) -> None:
+    """The zh review names each stage and risk colour by its label (stages.yaml, red_flags.yaml risk_levels); the
+    en text keeps the codes; the structured rows keep the codes in both."""
+    result = review_pipeline(ReviewPipelineInput(quota=100_000), PIPELINE, AS_OF, locale)
+    lines = review_markdown(result).splitlines()
+    assert all(row in lines for row in review_rows)
+    assert {(d.stage, d.risk) for d in result.deals_to_review if d.company == "NoChamp Co"} == {("proposal", "red")}
+
+
+@pytest.mark.parametrize(
+    ("locale", "forecast_lines"),
+    [
+        (
+            "en",
+            [
+                "- commit 60,000 · best_case 40,000 · pipeline 50,000 · closed 25,000",
+                "- Forecast (commit + best_case): 100,000",
+                "| Commit Co | 60,000 | negotiation | commit |",
+                "| Best Co | 40,000 | proposal | best_case |",
+                "| Eval Co | 20,000 | evaluation | pipeline |",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "- 确定成交 60,000 · 最佳情况 40,000 · 待成交 50,000 · 成交 25,000",
+                "- 预测 (确定成交 + 最佳情况): 100,000",
+                "| Commit Co | 60,000 | 谈判 | 确定成交 |",
+                "| Best Co | 40,000 | 提案 | 最佳情况 |",
+                "| Eval Co | 20,000 | 评估 | 待成交 |",
+            ],
+        ),
+    ],
+)
+def test_forecast_text_shows_category_and_stage_labels_in_chinese(locale: Locale, forecast_lines: list[str]) -> None:
+    """The zh forecast names categories and stages by their labels (forecast_categories.yaml, stages.yaml)."""
+    inp = ForecastInput(period_start=date(2026, 10, 1), period_end=date(2026, 12, 31))
+    result = forecast(inp, PIPELINE, AS_OF, locale)
+    lines = forecast_markdown(result).splitlines()
+    assert all(line in lines for line in forecast_lines), lines
+    assert {d.category for d in result.deals} == {"commit", "best_case", "pipeline", "omitted"}
+
+
 def test_period_end_before_start_is_refused() -> None:
     with pytest.raises(PlaybookInputError, match="period_end"):
         review_pipeline(
