@@ -16,8 +16,8 @@ from datetime import date
 from ..knowledge import get
 from ..schemas.common import Locale
 from ..schemas.deal import Deal, ElementScore, RedFlag
-from ..schemas.knowledge.base import Terms
-from ..schemas.knowledge.pipeline import PipelineStages
+from ..schemas.knowledge.base import Terms, by_code
+from ..schemas.knowledge.pipeline import ForecastCategories, PipelineStages
 from ..schemas.knowledge.qualification import (
     STATUS_OF_SCORE,
     BantRubric,
@@ -174,6 +174,8 @@ _TEXT = {
         "given": "given",
         "inferred": "inferred from notes",
         "missing": "no evidence",
+        "high": "high",
+        "medium": "medium",
     },
     "zh": {
         "title": "**{company}** — {framework}：{total}/{max} → {band}",
@@ -189,6 +191,8 @@ _TEXT = {
         "given": "销售给分",
         "inferred": "据备注推断",
         "missing": "无证据",
+        "high": "高",
+        "medium": "中",
     },
 }
 
@@ -213,14 +217,17 @@ def qualify_markdown(result: QualifyResult) -> str:
         lines.append(line)
     if result.red_flags:
         lines += ["", t["flags"]]
-        lines += [t["flag"].format(severity=f.severity, message=f.message) for f in result.red_flags]
+        lines += [t["flag"].format(severity=t[f.severity], message=f.message) for f in result.red_flags]
     if result.next_actions:
         lines += ["", t["next"]]
         for i, move in enumerate(result.next_actions, 1):
             lines.append(f"{i}. {move.action}" + (f" — {move.ask}" if move.ask else ""))
+    category = result.forecast_category  # the zh text shows its label, the en text the code it always showed
+    if result.locale == "zh":
+        category = by_code(get("forecast_categories", ForecastCategories).categories, category).label.zh
     lines += [
         "",
-        t["forecast"].format(category=result.forecast_category, probability=number(result.stage_probability * 100)),
+        t["forecast"].format(category=category, probability=number(result.stage_probability * 100)),
         *(f"- {reason}" for reason in result.forecast_reasons),
     ]
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sales_playbook.schemas.common import Locale
 from sales_playbook.schemas.deal import Deal
 from sales_playbook.schemas.qualify import QualifyInput
 from sales_playbook.tools.qualify import qualify, qualify_deal, qualify_markdown
@@ -208,6 +209,35 @@ def test_chinese_output() -> None:
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in (e.gap_question or "")) for e in out.elements)
     text = qualify_markdown(out)
     assert "北京某某科技" in text and "预测类别" in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "lines"),
+    [
+        (
+            "en",
+            [
+                '- [medium] Acme: the next step "Call" has no date.',
+                "- [high] Acme: no engaged champion.",
+                "Forecast: omitted · stage probability 50%",
+            ],
+        ),
+        (
+            "zh",
+            [
+                '- [中] Acme：下一步"Call"没有确定日期。',
+                "- [高] Acme：没有积极参与的内部支持者。",
+                "预测类别：不计入 · 阶段赢率 50%",
+            ],
+        ),
+    ],
+)
+def test_text_names_severity_and_forecast_category_in_the_locale(locale: Locale, lines: list[str]) -> None:
+    """The zh text shows the forecast category's label (forecast_categories.yaml) and the severity in Chinese,
+    not the codes 'omitted' / 'high'; the structured result keeps the codes."""
+    out = qualify(deal(company="Acme", stage="proposal", value=150_000, next_step="Call"), "meddpicc", AS_OF, locale)
+    assert all(line in qualify_markdown(out).splitlines() for line in lines)
+    assert out.forecast_category == "omitted" and {f.severity for f in out.red_flags} == {"high", "medium"}
 
 
 def test_deterministic() -> None:
