@@ -180,6 +180,10 @@ def build_cadence(inp: CadenceInput, locale: Locale) -> CadenceResult:
     )
 
 
+_CHANNELS_ZH = {"email": "邮件", "linkedin": "LinkedIn", "phone": "电话"}
+"""What the Chinese text calls each channel (the English text shows the channel's code)."""
+
+
 def cadence_markdown(result: CadenceResult) -> str:
     zh = result.locale == "zh"
     rows = [f"## {result.name} — {result.company}", ""]
@@ -188,7 +192,8 @@ def cadence_markdown(result: CadenceResult) -> str:
     for step in result.steps:
         day_name = weekday(step.date, result.locale)
         moved = " ↷" if step.moved else ""
-        rows.append(f"| {step.day} | {step.date.isoformat()} {day_name}{moved} | {step.channel} | {step.action} |")
+        channel = _CHANNELS_ZH[step.channel] if zh else step.channel
+        rows.append(f"| {step.day} | {step.date.isoformat()} {day_name}{moved} | {channel} | {step.action} |")
     rows.append("")
     rows += [f"- {rule.rule}" for rule in result.rules]
     if result.placeholders_left:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from sales_playbook.schemas.cadence import CadenceInput
-from sales_playbook.tools.cadence import build_cadence, next_business_day, schedule
+from sales_playbook.tools.cadence import build_cadence, cadence_markdown, next_business_day, schedule
 
 D = date.fromisoformat
 
@@ -167,6 +167,19 @@ def test_tier_sequences_and_rules() -> None:
     assert t3.steps[-1].template == "breakup"
     codes = {r.code for r in t3.rules}
     assert {"stop_on_reply", "max_one_email_per_day", "no_engagement_move_to_tier3", "weekend_to_monday"} <= codes
+
+
+@pytest.mark.parametrize(
+    ("locale", "channels"),
+    [("en", {"email", "linkedin", "phone"}), ("zh", {"邮件", "LinkedIn", "电话"})],
+)
+def test_text_names_the_channel_in_the_locale(locale: str, channels: set[str]) -> None:
+    """The zh text's channel column reads 邮件/LinkedIn/电话 (as cadences.yaml's zh text names them), not the
+    codes; the structured steps keep the codes."""
+    result = build_cadence(_cadence(tier=1), locale)  # type: ignore[arg-type]
+    rows = [line.split(" | ") for line in cadence_markdown(result).splitlines() if line.startswith("| ")][2:]
+    assert {row[2] for row in rows} == channels
+    assert {step.channel for step in result.steps} == {"email", "linkedin", "phone"}
 
 
 FULL = {
