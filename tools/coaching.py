@@ -62,7 +62,7 @@ from ..schemas.knowledge.objections import CallContext
 from ..schemas.knowledge.prospecting import EmailTemplates
 from ..schemas.knowledge.qualification import MEDDPICC_ORDER, MeddpiccKey, MeddpiccRubric
 from .errors import PlaybookInputError
-from .objections import Classification, answer_text, cue_entries, placeholder_values, strong_objection
+from .objections import Classification, answer_text, category_text, cue_entries, placeholder_values, strong_objection
 from .text_match import WORD, CueIndex, Prepared, count_questions, normalise, prepare, prepare_all, sentences
 from .transcript import Side, Transcript, Turn, assign_sides, read_transcript
 
@@ -1190,8 +1190,11 @@ def coach_call_markdown(result: CoachCallResult) -> str:
     )
     step = result.next_step
     step_text = t["none"] if not step.found else f"{t['dated'] if step.has_date else t['undated']}: {step.quote}"
+    call_type: str = result.call_type  # the zh text shows its label, the en text the code it always showed
+    if result.locale == "zh":
+        call_type = next(c.label.zh for c in kb.get("call_targets", CallCoaching).targets if c.call_type == call_type)
     lines = [
-        f"### {t['title']} — {result.call_type}: {t['score']} {result.score}/100",
+        f"### {t['title']} — {call_type}: {t['score']} {result.score}/100",
         f"- {t['talk']}: {m.rep_talk_ratio:.0%}{time_part} (≤ {result.targets.max_rep_talk_ratio:.0%})",
         f"- {t['questions']}: {m.rep_questions} "
         f"({result.targets.rep_questions_min}–{result.targets.rep_questions_max})",
@@ -1210,6 +1213,7 @@ def coach_call_markdown(result: CoachCallResult) -> str:
         lines.append(f"**{t['signals']}**: " + "; ".join(f"{s.label}: “{s.quote}”" for s in result.buying_signals[:5]))
     if result.objections:
         lines.append(
-            f"**{t['objections']}**: " + "; ".join(f"{o.category}: “{o.quote}”" for o in result.objections[:5])
+            f"**{t['objections']}**: "
+            + "; ".join(f"{category_text(o.category, result.locale)}: “{o.quote}”" for o in result.objections[:5])
         )
     return "\n".join(lines)

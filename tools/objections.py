@@ -614,10 +614,20 @@ _LABELS = {
 }
 
 
+def category_text(category: ObjectionCategory, locale: Locale) -> str:
+    """An objection category in rendered text: the library's label in Chinese ('价格'), the code in English."""
+    if locale != "zh":
+        return category
+    return next(c.label.zh for c in kb.get("objection_library", ObjectionLibrary).categories if c.code == category)
+
+
 def handle_objection_markdown(result: HandleObjectionResult) -> str:
     labels = _LABELS[result.locale]
     lines = [f"### {labels['title']}: {result.matched.objection if result.matched else labels['other']}"]
-    lines.append(f"{labels['category']}: `{result.category}` ({labels['confidence']} {result.confidence:.2f})")
+    category = category_text(result.category, result.locale)
+    if result.locale != "zh":
+        category = f"`{category}`"
+    lines.append(f"{labels['category']}: {category} ({labels['confidence']} {result.confidence:.2f})")
     if result.matched:
         lines.append(f"{labels['meaning']}: {result.matched.real_meaning}")
     steps = labels["steps"]

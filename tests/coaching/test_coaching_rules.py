@@ -9,7 +9,7 @@ import pytest
 import webvtt
 from pydantic import ValidationError
 from sales_playbook.schemas.coaching import MAX_TRANSCRIPT_CHARS, CoachCallInput
-from sales_playbook.tools.coaching import classify_question, coach_call, is_backchannel
+from sales_playbook.tools.coaching import classify_question, coach_call, coach_call_markdown, is_backchannel
 from sales_playbook.tools.errors import PlaybookInputError
 from sales_playbook.tools.text_match import count_questions, count_words
 from sales_playbook.tools.transcript import normalise_speaker, read_transcript
@@ -310,3 +310,24 @@ def test_windows_and_old_mac_line_endings(newline: str) -> None:
     assert [(t.speaker, t.text, t.start, t.end) for t in converted.turns] == [
         (t.speaker, t.text, t.start, t.end) for t in expected.turns
     ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "title", "objections"),
+    [
+        (
+            "en",
+            "### Call coaching — demo: Score 92/100",
+            "**Objections**: authority: “这个价格有点高，我得先问问老板。”",
+        ),
+        ("zh", "### 通话辅导 — 产品演示: 得分 92/100", "**异议**: 决策权限: “这个价格有点高，我得先问问老板。”"),
+    ],
+)
+def test_text_names_call_type_and_objection_category_in_the_locale(locale: str, title: str, objections: str) -> None:
+    """The zh text shows the call type's label (call_targets.yaml) and each objection's category label (objection
+    library), not the codes 'demo' / 'authority'; the structured result keeps the codes."""
+    text = (Path(__file__).parent / "data" / "transcripts" / "09_zh_labels.txt").read_text(encoding="utf-8")
+    result = coach_call(CoachCallInput(transcript=text, call_type="demo"), locale)  # type: ignore[arg-type]
+    lines = coach_call_markdown(result).splitlines()
+    assert lines[0] == title and objections in lines
+    assert result.call_type == "demo" and [o.category for o in result.objections] == ["authority"]

@@ -101,6 +101,16 @@ def test_chinese_answer_in_chinese_with_numbers() -> None:
     assert "倾听" in handle_objection_markdown(result)
 
 
+@pytest.mark.parametrize(
+    ("locale", "line"), [("en", "Category: `timing` (confidence 0.83)"), ("zh", "类别: 时机 (置信度 0.83)")]
+)
+def test_text_names_the_category_in_the_locale(locale: str, line: str) -> None:
+    """The zh text shows the category's label from the objection library, not the code; the result keeps it."""
+    result = handle_objection(HandleObjectionInput(objection="现在不是时候，下个季度再说"), locale)  # type: ignore[arg-type]
+    assert handle_objection_markdown(result).splitlines()[1] == line
+    assert result.category == "timing"
+
+
 @pytest.mark.parametrize(("times", "offered"), [(None, False), (2, False), (3, True), (5, True)])
 def test_reverse_option_from_three_objections(times: int | None, offered: bool) -> None:
     context = {"times_objected": times} if times is not None else None
