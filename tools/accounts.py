@@ -794,7 +794,8 @@ def accounts_markdown(result: AccountsResult) -> str:
     order = sorted(result.accounts, key=lambda a: (str(a.tier), -a.fit))
     for item in order[:MAX_ROWS_SHOWN]:
         quadrant = result.quadrants[item.quadrant.code].name
-        rows.append(f"| {item.name} | {item.fit} | {item.tier} | {item.bant.total}/{item.bant.max} | {quadrant} |")
+        tier = "放弃" if zh and item.tier == "drop" else item.tier  # the word the zh drop reason uses
+        rows.append(f"| {item.name} | {item.fit} | {tier} | {item.bant.total}/{item.bant.max} | {quadrant} |")
     if len(order) > MAX_ROWS_SHOWN:
         more = len(order) - MAX_ROWS_SHOWN
         tail = "家未列出（见结构化结果）" if zh else "more in the structured result"

@@ -9,7 +9,7 @@ import pytest
 from sales_playbook import knowledge
 from sales_playbook.schemas.accounts import AccountsInput
 from sales_playbook.schemas.knowledge.strategy import StrategyMatrix
-from sales_playbook.tools.accounts import score_accounts
+from sales_playbook.tools.accounts import accounts_markdown, score_accounts
 from sales_playbook.tools.errors import PlaybookInputError
 
 # Against the playbook's default ICP: SaaS/Fintech/Healthcare, 50–500 employees, 5M–50M revenue, US/UK/DACH,
@@ -274,6 +274,14 @@ def test_an_icp_with_nothing_to_score_against_is_an_input_error(company: dict[st
 def test_one_icp_attribute_is_enough_to_score() -> None:
     [scored] = _score([{"name": "A", "geography": "US"}], {"company": {"geography": ["US"]}}).accounts
     assert (scored.fit, scored.icp_fit) == (100, "full")
+
+
+@pytest.mark.parametrize(("locale", "tier"), [("en", "drop"), ("zh", "放弃")])
+def test_text_names_a_dropped_account_in_the_locale(locale: str, tier: str) -> None:
+    """The zh table's tier column says 放弃 (the word the zh drop reason uses), not the code 'drop'."""
+    result = _score([{"name": "A", "industry": "Retail", "employees": 5000, "revenue": 1e9}], locale=locale)
+    assert result.accounts[0].tier == "drop"
+    assert accounts_markdown(result).splitlines()[2].split(" | ")[2] == tier
 
 
 def test_zh_reasons() -> None:
