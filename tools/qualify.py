@@ -222,7 +222,7 @@ def qualify_markdown(result: QualifyResult) -> str:
         lines += ["", t["next"]]
         for i, move in enumerate(result.next_actions, 1):
             lines.append(f"{i}. {move.action}" + (f" — {move.ask}" if move.ask else ""))
-    category = result.forecast_category  # the zh text shows its label, the en text the code it always showed
+    category: str = result.forecast_category  # the zh text shows its label, the en text the code it always showed
     if result.locale == "zh":
         category = by_code(get("forecast_categories", ForecastCategories).categories, category).label.zh
     lines += [
