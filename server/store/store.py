@@ -726,14 +726,15 @@ class Store:
                 (deal_id, kind, on.isoformat(), summary, actor),
             ).fetchone()
             activity = Activity(id=int(row[0]), deal_id=deal_id, kind=kind, date=on, summary=summary, actor=actor)
-            moved = deal.last_activity is None or on > deal.last_activity
-            if moved:
-                cursor = self._exec(
-                    "UPDATE deals SET last_activity = ?, version = version + 1, updated_by = ? WHERE id = ?",
-                    (on.isoformat(), actor, deal_id),
-                )
-                if cursor.rowcount != 1:  # pragma: no cover - the row is locked by this transaction
-                    raise StoreError(f"deal {deal_id!r} vanished while logging the activity")
+            # The date comparison is part of the UPDATE: on PostgreSQL (read committed) another activity may
+            # have moved last_activity since the read above, and it must never move back (ISO dates sort as text).
+            cursor = self._exec(
+                "UPDATE deals SET last_activity = ?, version = version + 1, updated_by = ? "
+                "WHERE id = ? AND (last_activity IS NULL OR last_activity < ?)",
+                (on.isoformat(), actor, deal_id, on.isoformat()),
+            )
+            moved = cursor.rowcount == 1
+            if moved or (deal.last_activity is None or on > deal.last_activity):
                 deal = self._get(deal_id) or deal
             return activity, deal, moved
 

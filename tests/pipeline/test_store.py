@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -297,6 +298,44 @@ def test_two_stores_on_one_database_never_lose_an_update(db_url: str) -> None:
     assert all(marker in final.notes for marker in accepted)
     assert not any(marker in final.notes for marker in refused)
     assert final.notes.count("[") == len(accepted)
+    for store in stores:
+        store.close()
+
+
+def _at_once(count: int, work: Callable[[int], object]) -> list[object]:
+    """Run work(0..count-1) in threads released together; each result or the exception it raised."""
+    barrier = threading.Barrier(count)
+    results: list[object] = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = work(i)
+        except Exception as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_activities_never_move_last_activity_back(db_url: str) -> None:
+    """Activities logged at once through several stores (replicas): last_activity ends at the latest date and the
+    version counts exactly the activities that moved it (PostgreSQL reads committed: the check is in the UPDATE)."""
+    stores = [open_store(db_url) for _ in range(4)]
+    deal_id = stores[0].save_deal(DealIn(company="Busy"), DAY).deal.id
+    version = 1
+    for round_ in range(8):
+        days = [date(2026, 1 + round_, 1 + (day * 5) % 8) for day in range(8)]
+        results = _at_once(8, lambda i, days=days: stores[i % 4].log_activity(deal_id, "call", days[i], f"c{i}"))
+        assert not [r for r in results if isinstance(r, Exception)], results
+        version += sum(1 for r in results if r[2])  # type: ignore[index]
+        final = stores[0].get_deal(deal_id)
+        assert final is not None and final.last_activity == max(days), (round_, final and final.last_activity)
+        assert final.version == version
     for store in stores:
         store.close()
 
