@@ -257,6 +257,12 @@ class Store:
             raise StoreError(f"PostgreSQL connection failed ({exc}); nothing was written, retry the call") from exc
         except psycopg.DataError as exc:  # e.g. an integer beyond BIGINT: the transaction was rolled back
             raise StoreError(f"a value is out of the database's range ({exc.diag.message_primary})") from exc
+        except psycopg.errors.UniqueViolation as exc:
+            # Read committed: two calls at once (on two replicas) may both find no row with a key, e.g. an
+            # import's external id, and both insert it; the second is rolled back and can simply be retried.
+            raise StoreError(
+                "another call stored the same record at the same moment; nothing was written, retry the call"
+            ) from exc
 
     # ------------------------------------------------------------------------------------- plumbing
 

@@ -340,6 +340,21 @@ def test_concurrent_activities_never_move_last_activity_back(db_url: str) -> Non
         store.close()
 
 
+def test_the_same_external_id_imported_at_once_is_stored_once(db_url: str) -> None:
+    """Two replicas importing the same CRM row at the same moment: one creates it; the other updates it, finds it
+    unchanged, or (PostgreSQL) is refused with a StoreError saying to retry, never a database exception."""
+    stores = [open_store(db_url) for _ in range(4)]
+    for round_ in range(6):
+        rows = [(f"race:{round_}", Deal(company=f"Race {round_}", value=10, stage="discovery"))]
+        results = _at_once(4, lambda i, rows=rows: stores[i].import_deals(rows, DAY))
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert all(type(e) is StoreError and "retry" in str(e) for e in errors), errors
+        assert sum(r.created for r in results if not isinstance(r, Exception)) == 1  # type: ignore[attr-defined]
+    assert stores[0].counts()["deals"] == 6
+    for store in stores:
+        store.close()
+
+
 def test_a_lost_postgresql_connection_fails_one_call_clearly_then_reconnects(db_url: str) -> None:
     if not db_url.startswith("postgresql"):
         pytest.skip("PostgreSQL only")
