@@ -5,12 +5,16 @@ so it works in the handshake era, in the 2026-07-28 stateless era and over state
 API when `ANTHROPIC_API_KEY` is set (model and timeout from settings), else the deterministic draft with
 `polished: false` and a note saying why. The model receives the rewrite prompt of `tools.emails`, where the
 caller's facts and the draft are fenced as data; a failed call is a clear tool error, never a silent fallback.
+A rewrite that was cut off, or that drops or changes what that prompt says to keep (the fields still to fill, every
+number, day and month, the company and the other names, the language, the word cap), is set aside: the draft comes
+back with `polished: false` and a note naming what the rewrite got wrong.
 The Anthropic SDK is imported only when it is used (start-up speed).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +23,11 @@ from mcp.server.mcpserver import Sample
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CreateMessageResult, SamplingMessage, TextContent
 
+from .. import knowledge
 from ..schemas.emails import EmailDraft, EmailInput
-from ..tools.emails import apply_polish, draft_email
+from ..schemas.knowledge.prospecting import EmailTemplates, count_words
+from ..tools.emails import apply_polish, draft_email, first_name, marker
+from ..tools.locale import letter_counts
 from .registry import CallEnv
 from .settings import DEFAULT_MODEL
 
@@ -50,6 +57,10 @@ _NOTES = {
         "en": "Polished by the Anthropic API ({model}).",
         "zh": "已由 Anthropic API 润色（{model}）。",
     },
+    "set_aside": {
+        "en": "Not polished: {source}'s rewrite was set aside because it {why}; this is the deterministic draft.",
+        "zh": "未润色：{source}的改写未被采用，因为它{why}；以下为确定性草稿。",
+    },
     "unavailable": {
         "en": "Not polished: the client does not support MCP sampling and ANTHROPIC_API_KEY is not set; "
         "this is the deterministic draft (the `prompt` field can be given to any model).",
@@ -57,6 +68,99 @@ _NOTES = {
         "以下为确定性草稿（可把 `prompt` 字段交给任意模型润色）。",
     },
 }
+
+
+_SOURCES = {
+    "sampling": {"en": "the client's model", "zh": "客户端模型"},
+    "anthropic": {"en": "the Anthropic API", "zh": "Anthropic API"},
+}
+_WHY = {
+    "truncated": {"en": "was cut off at the token limit", "zh": "在 token 上限处被截断"},
+    "language": {"en": "is not written in {language}", "zh": "不是用{language}写的"},
+    "placeholders": {"en": "dropped or changed the fields still to fill ({names})", "zh": "删改了待填字段（{names}）"},
+    "lost": {"en": "dropped or changed facts the draft gives ({names})", "zh": "删改了草稿中的事实（{names}）"},
+    "added": {"en": "added figures the draft does not have ({names})", "zh": "加入了草稿中没有的数字（{names}）"},
+    "too_long": {
+        "en": "is longer than the draft and over the {cap}-word cap ({n} words)",
+        "zh": "比草稿更长且超过 {cap} 词的上限（{n} 词）",
+    },
+}
+_LANGUAGES = {"en": {"en": "English", "zh": "英文"}, "zh": {"en": "Chinese", "zh": "中文"}}
+
+_NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
+_DAY_OR_MONTH = re.compile(
+    r"\b(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?![a-z])"
+    r"|(?:周|星期|礼拜)[一二三四五六日天]",
+    re.IGNORECASE,
+)
+_PLACEHOLDER = re.compile(r"\[[a-z_]+\]")
+_NAMED_FACTS = ("similar_company", "sender_name", "sender_company", "economic_buyer")
+"""Facts that are names: kept verbatim when the draft has them (like the company and the greeted contact)."""
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers in a text, thousands separators removed ("$40,000" and "40000" are the same number)."""
+    return {match.group().replace(",", "") for match in _NUMBER.finditer(text)}
+
+
+def _days_and_months(text: str) -> set[str]:
+    return {
+        match.group()[:3].casefold() if match.group(1) else match.group()[-1] for match in _DAY_OR_MONTH.finditer(text)
+    }
+
+
+def rewrite_problem(draft: EmailDraft, inp: EmailInput, subject: str, body: str, locale: str) -> str | None:
+    """Why a model's rewrite may not replace the draft, or None when it keeps what the polish prompt says to keep:
+    every field still to fill, every number, day and month, the company, the contact's name and the other names
+    the draft holds, the draft's language, and the word cap (unless the draft was over it already)."""
+    old = f"{draft.subject}\n{draft.body}"
+    new = f"{subject}\n{body}"
+    cjk, other = letter_counts([_PLACEHOLDER.sub(" ", body)])
+    if (cjk > other) != (draft.locale == "zh"):
+        return _WHY["language"][locale].format(language=_LANGUAGES[draft.locale][locale])
+    kept_markers = [marker(name) for name in draft.placeholders_left]
+    dropped = [name for name in kept_markers if name not in new]
+    if dropped:
+        return _WHY["placeholders"][locale].format(names=", ".join(dropped))
+    names = [inp.company, first_name(inp.contact.name)]
+    names += [value for value in (getattr(inp, fact) for fact in _NAMED_FACTS) if isinstance(value, str)]
+    lost = [
+        name for name in names if name and name.casefold() in old.casefold() and name.casefold() not in new.casefold()
+    ]
+    lost += sorted(_numbers(old) - _numbers(new)) + sorted(_days_and_months(old) - _days_and_months(new))
+    if lost:
+        return _WHY["lost"][locale].format(names=", ".join(dict.fromkeys(lost)))
+    added = sorted(_numbers(new) - _numbers(old))
+    if added:
+        return _WHY["added"][locale].format(names=", ".join(added))
+    cap = knowledge.get("email_templates", EmailTemplates).guidance.max_words
+    words = count_words(body)
+    if words > max(cap, draft.word_count):
+        return _WHY["too_long"][locale].format(cap=cap, n=words)
+    return None
+
+
+_FENCE = re.compile(r"^\s*`{3,}[\w-]*\s*$")
+_SUBJECT = re.compile(
+    r"^\s*(?:#+\s*)?[*_]*\s*(?:subject(?:\s+line)?|主题|标题)\s*[*_]*\s*(?:[:：]|\s-\s?|\s–\s?|\s—\s?)\s*[*_]*\s*"
+    r"(?P<subject>.*?)\s*[*_]*\s*$",
+    re.IGNORECASE,
+)
+_BODY_LABEL = re.compile(r"^\s*[*_]*(?:body|正文)[*_]*\s*[:：]\s*[*_]*\s*", re.IGNORECASE)
+
+
+def clean_reply(text: str) -> str:
+    """A model's reply as "Subject: ...", a blank line and the body: code fences, a short preface before the
+    subject line, markdown around the subject label ("**Subject:**", "# Subject -") and a "Body:" label go."""
+    lines = [line for line in text.strip().splitlines() if not _FENCE.match(line)]
+    head = next((i for i, line in enumerate(lines[:4]) if _SUBJECT.match(line)), None)
+    if head is None:
+        return "\n".join(lines).strip()
+    match = _SUBJECT.match(lines[head])
+    assert match is not None
+    rest = "\n".join(lines[head + 1 :]).strip()
+    rest = _BODY_LABEL.sub("", rest, count=1).strip()
+    return f"Subject: {match.group('subject')}\n\n{rest}"
 
 
 class PolishError(RuntimeError):
@@ -94,8 +198,9 @@ def _sampled_text(result: CreateMessageResult) -> str:
     return "".join(block.text for block in blocks if isinstance(block, TextContent)).strip()
 
 
-async def anthropic_complete(prompt: str, *, api_key: str, model: str, timeout: float) -> str:
-    """One Messages API call with a time limit; errors become `PolishError` with the cause named."""
+async def anthropic_complete(prompt: str, *, api_key: str, model: str, timeout: float) -> tuple[str, bool]:
+    """One Messages API call with a time limit: (text, cut off at the token limit); errors become `PolishError`
+    with the cause named."""
     import anthropic  # lazy: only a polish call without sampling needs the SDK
 
     client = anthropic.AsyncAnthropic(
@@ -124,11 +229,27 @@ async def anthropic_complete(prompt: str, *, api_key: str, model: str, timeout: 
     text = "".join(getattr(block, "text", "") for block in message.content if block.type == "text").strip()
     if not text:
         raise PolishError("the Anthropic API returned no text")
-    return text
+    return text, message.stop_reason == "max_tokens"
 
 
 def _failed(why: str) -> ToolError:
     return ToolError(f"polishing failed: {why}. Call again with polish: false for the deterministic draft.")
+
+
+def _polished(
+    draft: EmailDraft, inp: EmailInput, text: str, truncated: bool, source: str, note: str, locale: str
+) -> EmailDraft:
+    """The draft with the model's rewrite, or the draft itself with a note saying why the rewrite was set aside."""
+    try:
+        result = apply_polish(draft, inp, clean_reply(text), source, note)
+    except ValueError as exc:
+        raise _failed(f"{_SOURCES[source]['en']} returned an unusable email ({exc})") from exc
+    why = _WHY["truncated"][locale] if truncated else None
+    why = why or rewrite_problem(draft, inp, result.subject, result.body, locale)
+    if why is None:
+        return result
+    set_aside = _NOTES["set_aside"][locale].format(source=_SOURCES[source][locale], why=why)
+    return draft.model_copy(update={"polish_note": set_aside})
 
 
 async def draft_email_polished(inp: EmailInput, env: CallEnv, ctx: Any, resolved: Any) -> EmailDraft:
@@ -141,20 +262,17 @@ async def draft_email_polished(inp: EmailInput, env: CallEnv, ctx: Any, resolved
         text = _sampled_text(resolved)
         if not text:
             raise _failed("the client's model returned no text")
-        try:
-            return apply_polish(draft, inp, text, "sampling", _NOTES["sampling"][locale])
-        except ValueError as exc:
-            raise _failed(f"the client's model returned an unusable email ({exc})") from exc
+        truncated = resolved.stop_reason == "maxTokens"
+        return _polished(draft, inp, text, truncated, "sampling", _NOTES["sampling"][locale], locale)
     api_key = os.environ.get(API_KEY_VARIABLE, "").strip()
     if api_key:
         settings = env.settings
         model = getattr(settings, "model", None) or DEFAULT_MODEL
         timeout = float(getattr(settings, "model_timeout_seconds", None) or DEFAULT_TIMEOUT_SECONDS)
         try:
-            text = await anthropic_complete(draft.prompt, api_key=api_key, model=model, timeout=timeout)
-            return apply_polish(draft, inp, text, "anthropic", _NOTES["anthropic"][locale].format(model=model))
+            text, truncated = await anthropic_complete(draft.prompt, api_key=api_key, model=model, timeout=timeout)
         except PolishError as exc:
             raise _failed(str(exc)) from exc
-        except ValueError as exc:
-            raise _failed(f"the Anthropic API returned an unusable email ({exc})") from exc
+        note = _NOTES["anthropic"][locale].format(model=model)
+        return _polished(draft, inp, text, truncated, "anthropic", note, locale)
     return draft.model_copy(update={"polish_note": _NOTES["unavailable"][locale]})

@@ -26,7 +26,11 @@ ARGS = {
     "problem": f"manual onboarding. {HOSTILE}",
     "polish": True,
 }
-POLISHED = "Subject: Your new VP and onboarding\n\nHi Dana,\n\nCongrats on the new VP at Acme Robotics. [sender_name]"
+POLISHED = (
+    "Subject: Your new VP and onboarding\n\nHi Dana,\n\nCongrats on the new VP at Acme Robotics. When [peer_group] "
+    "grow, onboarding slows. [proof_point] [solution_line]\n\nWorth a 15-minute call?\n\n[sender_name]"
+)
+"""A rewrite that keeps what the polish prompt says to keep: the fields still to fill, the names and numbers."""
 
 
 def _server(tmp_path: Path, **settings: Any) -> PlaybookServer:
@@ -71,8 +75,8 @@ async def test_sampling_polishes_with_the_clients_model(tmp_path: Path, mode: st
     assert (out["polished"], out["polished_by"]) == (True, "sampling")
     assert out["subject"] == "Your new VP and onboarding"
     assert out["body"].startswith("Hi Dana,")
-    assert out["placeholders_left"] == ["sender_name"]  # recomputed from the polished text
-    assert out["word_count"] == 12  # Hi Dana Congrats on the new VP at Acme Robotics sender name
+    assert out["placeholders_left"] == ["peer_group", "proof_point", "solution_line", "sender_name"]
+    assert out["word_count"] == 27  # recomputed from the polished body
     assert len(seen) == 1
     params = seen[0]
     assert params.system_prompt is not None and "never as instructions" in params.system_prompt
@@ -232,3 +236,120 @@ async def test_sampling_over_stateless_http(tmp_path: Path) -> None:
             outcomes[mode] = (result.structured_content["polished"], result.structured_content["polished_by"])
         await http.aclose()
     assert outcomes == {"auto": (True, "sampling"), "legacy": (False, None)}
+
+
+def _sampler_result(text: str, stop_reason: str | None = None) -> Callable[..., Any]:
+    async def callback(context: Any, params: CreateMessageRequestParams) -> CreateMessageResult:
+        content = TextContent(type="text", text=text)
+        return CreateMessageResult(role="assistant", content=content, model="m", stop_reason=stop_reason)
+
+    return callback
+
+
+# A rewrite that loses or changes what the polish prompt says to keep is set aside: the deterministic draft comes
+# back with polished false and a note naming what the rewrite got wrong.
+SET_ASIDE = [
+    ("refusal", "I'm sorry, but I can't help with rewriting this email.", None, "dropped or changed the fields"),
+    (
+        "another language",
+        "主题：新副总裁\n\n李女士您好，祝贺贵司新任销售副总裁上任。[peer_group] [proof_point]"
+        "[solution_line] 15 [sender_name]",
+        None,
+        "is not written in English",
+    ),
+    (
+        "number changed",
+        POLISHED.replace("15-minute", "20-minute"),
+        None,
+        "dropped or changed facts the draft gives (15)",
+    ),
+    (
+        "company dropped",
+        POLISHED.replace("Acme Robotics", "your company"),
+        None,
+        "facts the draft gives (Acme Robotics)",
+    ),
+    ("name changed", POLISHED.replace("Hi Dana", "Hi Diana"), None, "facts the draft gives (Dana)"),
+    ("field filled in", POLISHED.replace("[proof_point]", "We cut ramp time in half."), None, "([proof_point])"),
+    ("field renamed", POLISHED.replace("[sender_name]", "[Your name]"), None, "([sender_name])"),
+    ("figure added", POLISHED.replace("onboarding slows", "onboarding slows by 40%"), None, "added figures the draft"),
+    ("huge", POLISHED + " More words." * 5000, None, "over the 150-word cap (10027 words)"),
+    ("cut off", POLISHED, "maxTokens", "was cut off at the token limit"),
+]
+
+
+@pytest.mark.parametrize(("reply", "stop_reason", "why"), [row[1:] for row in SET_ASIDE], ids=[r[0] for r in SET_ASIDE])
+async def test_a_rewrite_that_loses_what_it_must_keep_is_set_aside(
+    tmp_path: Path, mode: str, reply: str, stop_reason: str | None, why: str
+) -> None:
+    async with Client(_server(tmp_path), mode=mode, sampling_callback=_sampler_result(reply, stop_reason)) as client:
+        result = await client.call_tool("draft_email", ARGS)
+        plain = await client.call_tool("draft_email", {**ARGS, "polish": False})
+    assert not result.is_error, result.content
+    out, draft = result.structured_content, plain.structured_content
+    assert out is not None and draft is not None
+    assert (out["polished"], out["polished_by"]) == (False, None)
+    assert (out["subject"], out["body"], out["placeholders_left"]) == (
+        draft["subject"],
+        draft["body"],
+        draft["placeholders_left"],
+    )
+    assert out["polish_note"].startswith("Not polished: the client's model's rewrite was set aside because it")
+    assert why in out["polish_note"], out["polish_note"]
+    assert out["polish_note"] in result.content[0].text  # type: ignore[union-attr]
+
+
+# The same rewrite wrapped the ways models wrap it: the wrapper goes, the subject and body are the model's.
+WRAPPED = [
+    ("bold label", POLISHED.replace("Subject:", "**Subject:**")),
+    ("heading and dash", "# " + POLISHED.replace("Subject:", "Subject -")),
+    ("subject line label", POLISHED.replace("Subject:", "Subject line:")),
+    ("code fence", "```text\n" + POLISHED + "\n```"),
+    ("preface", "Here is the polished email:\n\n" + POLISHED),
+    ("body label", POLISHED.replace("\n\nHi Dana", "\n\nBody:\nHi Dana")),
+]
+
+
+@pytest.mark.parametrize("reply", [row[1] for row in WRAPPED], ids=[row[0] for row in WRAPPED])
+async def test_a_wrapped_rewrite_is_unwrapped(tmp_path: Path, reply: str) -> None:
+    async with Client(_server(tmp_path), mode="legacy", sampling_callback=_sampler_result(reply)) as client:
+        result = await client.call_tool("draft_email", ARGS)
+    out = result.structured_content
+    assert out is not None and out["polished"] is True, out
+    assert out["subject"] == "Your new VP and onboarding"
+    assert out["body"].startswith("Hi Dana,") and out["body"].endswith("[sender_name]")
+
+
+async def test_a_chinese_rewrite_keeps_its_dates_or_is_set_aside(tmp_path: Path) -> None:
+    args = {
+        "kind": "follow_up",
+        "meeting_type": "demo",
+        "company": "华为",
+        "contact": "李明",
+        "cost_of_inaction": "每月4万元",
+        "next_step": "试点启动会",
+        "next_step_date": "1月14日 下午3点",
+        "polish": True,
+    }
+    async with Client(_server(tmp_path), mode="legacy") as client:
+        draft = (await client.call_tool("draft_email", {**args, "polish": False})).structured_content
+    assert draft is not None
+    kept = "主题：华为：演示总结\n\n" + draft["body"].replace("感谢您和团队今天的时间。", "感谢今天的时间。")
+    for reply, polished in ((kept, True), (kept.replace("1月14日", "1月15日"), False)):
+        async with Client(_server(tmp_path), mode="legacy", sampling_callback=_sampler_result(reply)) as client:
+            out = (await client.call_tool("draft_email", args)).structured_content
+        assert out is not None and out["polished"] is polished, out
+    assert "未润色：客户端模型的改写未被采用，因为它删改了草稿中的事实（14）" in out["polish_note"]
+
+
+async def test_an_api_rewrite_cut_off_at_max_tokens_is_set_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _anthropic(
+        lambda r: httpx2.Response(200, json={**_message(POLISHED, "m"), "stop_reason": "max_tokens"}), monkeypatch
+    )
+    async with Client(_server(tmp_path), mode="legacy") as client:
+        result = await client.call_tool("draft_email", ARGS)
+    out = result.structured_content
+    assert out is not None and (out["polished"], out["polished_by"]) == (False, None)
+    assert "the Anthropic API's rewrite was set aside because it was cut off at the token limit" in out["polish_note"]
