@@ -218,18 +218,34 @@ async def anthropic_complete(prompt: str, *, api_key: str, model: str, timeout: 
                 messages=[{"role": "user", "content": prompt}],
                 timeout=timeout,
             )
+        # the SDK does not check a 200 answer's shape: an HTML page or other JSON fails here
+        text = "".join(block.text for block in message.content if block.type == "text").strip()
+        truncated = message.stop_reason == "max_tokens"
     except (TimeoutError, anthropic.APITimeoutError) as exc:
         raise PolishError(f"the Anthropic API did not answer within {timeout:g} seconds") from exc
     except anthropic.APIStatusError as exc:
-        raise PolishError(f"the Anthropic API answered HTTP {exc.status_code}: {exc.message}") from exc
+        detail = _detail(exc.message, api_key)
+        raise PolishError(f"the Anthropic API answered HTTP {exc.status_code}: {detail}") from exc
     except anthropic.APIConnectionError as exc:
-        raise PolishError(f"the Anthropic API could not be reached ({str(exc).rstrip('.')})") from exc
+        raise PolishError(f"the Anthropic API could not be reached ({_detail(str(exc), api_key)})") from exc
+    except (anthropic.APIError, ValueError, TypeError, AttributeError) as exc:
+        detail = _detail(f"{type(exc).__name__}: {exc}", api_key)
+        raise PolishError(f"the Anthropic API sent an answer that could not be read ({detail})") from exc
     finally:
         await client.close()
-    text = "".join(getattr(block, "text", "") for block in message.content if block.type == "text").strip()
     if not text:
         raise PolishError("the Anthropic API returned no text")
-    return text, message.stop_reason == "max_tokens"
+    return text, truncated
+
+
+MAX_DETAIL_CHARS = 300
+
+
+def _detail(text: str, api_key: str) -> str:
+    """An error's text fit for a tool error: the API key masked, whitespace collapsed, at most 300 characters
+    (a proxy's error page can be tens of kilobytes)."""
+    text = " ".join((text.replace(api_key, "[API key]") if api_key else text).split()).rstrip(".")
+    return text if len(text) <= MAX_DETAIL_CHARS else text[: MAX_DETAIL_CHARS - 1] + "…"
 
 
 def _failed(why: str) -> ToolError:

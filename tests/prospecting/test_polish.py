@@ -189,6 +189,36 @@ async def test_anthropic_api_polishes_when_the_client_cannot_sample(
             "the Anthropic API could not be reached",
         ),
         (lambda r: httpx2.Response(200, json=_message("   ", "m")), "the Anthropic API returned no text"),
+        (
+            lambda r: httpx2.Response(
+                429, json={"type": "error", "error": {"type": "rate_limit_error", "message": "Slow down"}}
+            ),
+            "the Anthropic API answered HTTP 429: 429 Slow down",
+        ),
+        (
+            lambda r: httpx2.Response(500, json={"type": "error", "error": {"type": "api_error", "message": "Oops"}}),
+            "the Anthropic API answered HTTP 500",
+        ),
+        (  # a proxy that repeats the key it was sent: the key never reaches the tool error
+            lambda r: httpx2.Response(401, json={"type": "error", "error": {"message": "bad key sk-test-key"}}),
+            "the Anthropic API answered HTTP 401: 401 bad key [API key]",
+        ),
+        (  # a proxy's 20 KB error page: cut to a readable line
+            lambda r: httpx2.Response(502, text="<html>" + "bad gateway " * 2000 + "</html>"),
+            "the Anthropic API answered HTTP 502: 502 <html>bad gateway bad gateway",
+        ),
+        (
+            lambda r: httpx2.Response(200, text="{not json", headers={"content-type": "application/json"}),
+            "the Anthropic API sent an answer that could not be read (JSONDecodeError",
+        ),
+        (
+            lambda r: httpx2.Response(200, text="<html>hi</html>", headers={"content-type": "text/html"}),
+            "the Anthropic API sent an answer that could not be read",
+        ),
+        (
+            lambda r: httpx2.Response(200, json={"hello": "world"}),
+            "the Anthropic API sent an answer that could not be read",
+        ),
     ],
 )
 async def test_anthropic_failures_are_clear_tool_errors(
@@ -201,6 +231,7 @@ async def test_anthropic_failures_are_clear_tool_errors(
     text = result.content[0].text  # type: ignore[union-attr]
     assert f"polishing failed: {message}" in text, text
     assert "polish: false" in text
+    assert "sk-test-key" not in text and len(text) < 500
 
 
 def test_the_anthropic_sdk_is_not_imported_at_start_up() -> None:
