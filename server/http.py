@@ -169,8 +169,12 @@ class RateLimit:
 
     @staticmethod
     def key(scope: Scope) -> str:
+        """The token as the authentication reads it (the first Authorization header; the scheme in any case,
+        spaces around the token ignored), so no other spelling of one header gets a bucket of its own."""
         for name, value in scope.get("headers", ()):
             if name == b"authorization":
+                if value[:7].lower() == b"bearer ":
+                    value = value[7:].strip()
                 return "t:" + hashlib.sha256(value).hexdigest()
         client = scope.get("client")
         return "a:" + (str(client[0]) if client else "?")

@@ -189,6 +189,23 @@ async def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
     assert health.status_code == 200
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    ["bearer {token}", "BEARER {token}", "Bearer  {token}", "bEaReR   {token}"],
+)
+async def test_every_spelling_of_one_token_shares_its_rate_limit(tmp_path: Path, spelling: str) -> None:
+    """The SDK accepts the scheme in any case and spaces before the token, so the limit counts the token itself:
+    another spelling of the same header is not a fresh bucket."""
+    token = local_user(tmp_path)
+    ping = json.dumps(rpc("ping"))
+    async with app_client(tmp_path, rate_limit_per_minute=60, rate_limit_burst=2) as http:
+        plain = {**JSON, "authorization": f"Bearer {token}"}
+        codes = [(await http.post("/mcp", headers=plain, content=ping)).status_code for _ in range(2)]
+        other = {**JSON, "authorization": spelling.format(token=token)}
+        codes.append((await http.post("/mcp", headers=other, content=ping)).status_code)
+    assert codes == [200, 200, 429]
+
+
 def test_token_buckets_refill_at_the_rate() -> None:
     now = [0.0]
     buckets = TokenBuckets(per_minute=120, burst=2, clock=lambda: now[0])
