@@ -21,7 +21,10 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from mcp.server.mcpserver import Sample
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import CreateMessageResult, SamplingMessage, TextContent
+from mcp.shared.exceptions import MCPError
+from mcp.shared.message import ServerMessageMetadata
+from mcp.types import REQUEST_TIMEOUT, CreateMessageRequest, CreateMessageResult, SamplingMessage, TextContent
+from mcp_types.version import is_version_at_least
 
 from .. import knowledge
 from ..schemas.emails import EmailDraft, EmailInput
@@ -185,11 +188,51 @@ def sample_request(draft: EmailDraft) -> Sample:
     )
 
 
-async def resolve_polish(inp: EmailInput, env: CallEnv, ctx: Any) -> Sample | None:
-    """Resolver of draft_email: ask the client's model when polishing is wanted and the client can sample."""
+INPUT_REQUIRED_VERSION = "2026-07-28"
+"""From this protocol version on the client answers a sampling request in a later round of the same call
+(the SDK's `Resolve`/`Sample`): the server does not wait for it."""
+
+
+class SamplingTimedOut:
+    """A resolver outcome: the client did not answer the sampling request within the model time limit."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+def model_timeout(env: CallEnv) -> float:
+    return float(getattr(env.settings, "model_timeout_seconds", None) or DEFAULT_TIMEOUT_SECONDS)
+
+
+async def resolve_polish(
+    inp: EmailInput, env: CallEnv, ctx: Any
+) -> Sample | CreateMessageResult | SamplingTimedOut | None:
+    """Resolver of draft_email: ask the client's model when polishing is wanted and the client can sample.
+
+    In the handshake era the server waits for the client's answer on the open connection, so the request is sent
+    here, under the model time limit (settings.model_timeout_seconds), instead of through `Sample`, which would
+    wait for ever on a client that never answers."""
     if not inp.polish or not client_can_sample(ctx):
         return None
-    return sample_request(draft_email(inp, env.locale))
+    sample = sample_request(draft_email(inp, env.locale))
+    version = ctx.protocol_version
+    if (version is not None and is_version_at_least(version, INPUT_REQUIRED_VERSION)) or not (
+        ctx.session.can_send_request
+    ):
+        return sample
+    timeout = model_timeout(env)
+    try:
+        result: CreateMessageResult = await ctx.session.send_request(
+            CreateMessageRequest(params=sample.params),
+            CreateMessageResult,
+            request_read_timeout_seconds=timeout,
+            metadata=ServerMessageMetadata(related_request_id=ctx.request_id),
+        )
+    except MCPError as exc:
+        if exc.code == REQUEST_TIMEOUT:
+            return SamplingTimedOut(timeout)
+        raise
+    return result
 
 
 def _sampled_text(result: CreateMessageResult) -> str:
@@ -274,6 +317,8 @@ async def draft_email_polished(inp: EmailInput, env: CallEnv, ctx: Any, resolved
     if not inp.polish:
         return draft
     locale = env.locale
+    if isinstance(resolved, SamplingTimedOut):
+        raise _failed(f"the client's model did not answer within {resolved.seconds:g} seconds")
     if isinstance(resolved, CreateMessageResult):
         text = _sampled_text(resolved)
         if not text:
@@ -284,7 +329,7 @@ async def draft_email_polished(inp: EmailInput, env: CallEnv, ctx: Any, resolved
     if api_key:
         settings = env.settings
         model = getattr(settings, "model", None) or DEFAULT_MODEL
-        timeout = float(getattr(settings, "model_timeout_seconds", None) or DEFAULT_TIMEOUT_SECONDS)
+        timeout = model_timeout(env)
         try:
             text, truncated = await anthropic_complete(draft.prompt, api_key=api_key, model=model, timeout=timeout)
         except PolishError as exc:

@@ -384,3 +384,22 @@ async def test_an_api_rewrite_cut_off_at_max_tokens_is_set_aside(
     out = result.structured_content
     assert out is not None and (out["polished"], out["polished_by"]) == (False, None)
     assert "the Anthropic API's rewrite was set aside because it was cut off at the token limit" in out["polish_note"]
+
+
+async def test_a_client_that_never_answers_sampling_meets_the_model_time_limit(tmp_path: Path) -> None:
+    """Handshake era: the server waits for the client's answer, so settings.model_timeout_seconds bounds it (the
+    2026-07-28 client answers in a later round of the call: the server is not waiting)."""
+    import anyio
+
+    async def silent(context: Any, params: CreateMessageRequestParams) -> CreateMessageResult:
+        await anyio.sleep(3600)
+        raise AssertionError("unreachable")
+
+    async with Client(_server(tmp_path, model_timeout_seconds=0.5), mode="legacy", sampling_callback=silent) as client:
+        with anyio.fail_after(10):
+            result = await client.call_tool("draft_email", ARGS)
+            after = await client.call_tool("draft_email", {**ARGS, "polish": False})  # the connection still works
+    assert result.is_error
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "polishing failed: the client's model did not answer within 0.5 seconds" in text, text
+    assert after.structured_content is not None and not after.is_error
