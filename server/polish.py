@@ -101,9 +101,13 @@ _NAMED_FACTS = ("similar_company", "sender_name", "sender_company", "economic_bu
 """Facts that are names: kept verbatim when the draft has them (like the company and the greeted contact)."""
 
 
+_ON_THE_HOUR = re.compile(r"(\d):00(?!\d)")
+
+
 def _numbers(text: str) -> set[str]:
-    """The numbers in a text, thousands separators removed ("$40,000" and "40000" are the same number)."""
-    return {match.group().replace(",", "") for match in _NUMBER.finditer(text)}
+    """The numbers in a text, thousands separators removed ("$40,000" and "40000" are the same number) and an hour
+    on the hour read as the hour ("10:00" and "10am" say the same)."""
+    return {match.group().replace(",", "") for match in _NUMBER.finditer(_ON_THE_HOUR.sub(r"\1", text))}
 
 
 def _days_and_months(text: str) -> set[str]:

@@ -403,3 +403,42 @@ async def test_a_client_that_never_answers_sampling_meets_the_model_time_limit(t
     text = result.content[0].text  # type: ignore[union-attr]
     assert "polishing failed: the client's model did not answer within 0.5 seconds" in text, text
     assert after.structured_content is not None and not after.is_error
+
+
+FOLLOW_UP = {
+    "kind": "follow_up",
+    "meeting_type": "demo",
+    "company": "Acme Robotics",
+    "contact": "Dana Lee",
+    "cost_of_inaction": "$40,000 a month",
+    "next_step": "pilot kickoff",
+    "next_step_date": "Tuesday 14 Jan 10:00",
+    "polish": True,
+}
+KEPT = (
+    "Subject: Acme Robotics: the demo on one page\n\nHi Dana,\n\nThanks for today. [problem] costs about $40,000 a "
+    "month.\n{discussed}\nValue on your numbers: [roi]\n\n[similar_company] began in the same spot and [result].\n\n"
+    "Next: pilot kickoff on Tuesday 14 Jan 10:00. Still good?\n\n[sender_name]"
+)
+# Other wordings of the same facts are accepted; a changed time or amount is not.
+REWORDED = [
+    ("as given", KEPT, True),
+    ("day and month reordered", KEPT.replace("Tuesday 14 Jan", "Tue, Jan 14"), True),
+    ("on the hour as 10am", KEPT.replace("10:00", "10am"), True),
+    ("no thousands separator", KEPT.replace("$40,000", "$40000"), True),
+    ("time changed", KEPT.replace("10:00", "10:30"), False),
+    ("amount rounded to 40k", KEPT.replace("$40,000", "$40k"), False),
+]
+
+
+@pytest.mark.parametrize(("reply", "accepted"), [row[1:] for row in REWORDED], ids=[row[0] for row in REWORDED])
+async def test_a_reworded_date_or_amount_is_accepted_only_when_it_says_the_same(
+    tmp_path: Path, reply: str, accepted: bool
+) -> None:
+    async with Client(_server(tmp_path), mode="legacy") as client:
+        draft = (await client.call_tool("draft_email", {**FOLLOW_UP, "polish": False})).structured_content
+    assert draft is not None
+    reply = reply.format(discussed="[discussed]" if "discussed" in draft["placeholders_left"] else "")
+    async with Client(_server(tmp_path), mode="legacy", sampling_callback=_sampler_result(reply)) as client:
+        out = (await client.call_tool("draft_email", FOLLOW_UP)).structured_content
+    assert out is not None and out["polished"] is accepted, out["polish_note"]
