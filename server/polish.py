@@ -91,11 +91,15 @@ _WHY = {
 _LANGUAGES = {"en": {"en": "English", "zh": "英文"}, "zh": {"en": "Chinese", "zh": "中文"}}
 
 _NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\.?"
 _DAY_OR_MONTH = re.compile(
-    r"\b(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?![a-z])"
+    r"\b(mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|r|rs|rsday|urday)?\.?(?![a-z])"
+    rf"|\b{_MONTH}(?=\s+\d)|(?<=\d)\s+(?:of\s+)?{_MONTH}(?![a-z])"
     r"|(?:周|星期|礼拜)[一二三四五六日天]",
     re.IGNORECASE,
 )
+"""Weekdays, months beside a day number (as the playbook's date patterns read them: "14 Jan", "May 3") and
+Chinese weekdays."""
 _PLACEHOLDER = re.compile(r"\[[a-z_]+\]")
 _NAMED_FACTS = ("similar_company", "sender_name", "sender_company", "economic_buyer")
 """Facts that are names: kept verbatim when the draft has them (like the company and the greeted contact)."""
@@ -111,9 +115,11 @@ def _numbers(text: str) -> set[str]:
 
 
 def _days_and_months(text: str) -> set[str]:
-    return {
-        match.group()[:3].casefold() if match.group(1) else match.group()[-1] for match in _DAY_OR_MONTH.finditer(text)
-    }
+    found = set()
+    for match in _DAY_OR_MONTH.finditer(text):
+        name = next((group for group in match.groups() if group), None)
+        found.add(name.casefold() if name else match.group()[-1])
+    return found
 
 
 def rewrite_problem(draft: EmailDraft, inp: EmailInput, subject: str, body: str, locale: str) -> str | None:

@@ -426,6 +426,9 @@ REWORDED = [
     ("day and month reordered", KEPT.replace("Tuesday 14 Jan", "Tue, Jan 14"), True),
     ("on the hour as 10am", KEPT.replace("10:00", "10am"), True),
     ("no thousands separator", KEPT.replace("$40,000", "$40000"), True),
+    ("'month' and 'may' are not dates", KEPT.replace("a month", "monthly").replace("Still", "May that still be"), True),
+    ("weekday changed", KEPT.replace("Tuesday", "Wednesday"), False),
+    ("month changed", KEPT.replace("14 Jan", "14 Feb"), False),
     ("time changed", KEPT.replace("10:00", "10:30"), False),
     ("amount rounded to 40k", KEPT.replace("$40,000", "$40k"), False),
 ]
