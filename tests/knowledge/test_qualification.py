@@ -168,6 +168,8 @@ def test_discovery_call_structure() -> None:
     ]
     assert sum(p.minutes for p in plan.phases) == plan.total_minutes == 30
     assert plan.golden_rule.max_rep_talk_share == pytest.approx(0.30)
+    # "30%以内" allows exactly 30%, as coach_call's "target ≤ 30%" does.
+    assert "30% of the call or less" in plan.golden_rule.statement.en
     assert plan.min_research_facts == 3
     assert len(plan.research_checklist) >= 6
     assert sum(item.kind == "key_fact" for item in plan.research_checklist) >= 3

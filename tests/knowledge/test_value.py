@@ -328,6 +328,8 @@ def test_training_programme() -> None:
     l1, l4 = levels["l1_product_basics"].pass_threshold, levels["l4_objection_handling"].pass_threshold
     assert l1 is not None and l1.after == 80
     assert l4 is not None and l4.after == 100
+    # "80分以上" includes 80: the criterion must not read as strictly above 80.
+    assert "80 or more" in levels["l1_product_basics"].pass_criterion.en
     assert len(se.collateral) == 6
     assert len(se.ai_agents) == 6
 
