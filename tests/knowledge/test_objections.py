@@ -138,6 +138,8 @@ def test_every_answer_fills_with_defaults_alone(locale: str) -> None:
 def test_reverse_technique_threshold_is_three_with_two_effects() -> None:
     reverse = get("reverse_technique", ReverseTechnique)
     assert reverse.min_times_objected == 3
+    # The seed says only "keeps objecting"; the count of three must be marked as the project's.
+    assert "this project's threshold" in reverse.summary.en and "本项目" in reverse.summary.zh
     assert len(reverse.effects) == 2
     assert not reverse.script.placeholders
 
@@ -169,6 +171,8 @@ def test_closing_techniques_are_the_contract_codes_with_a_14_day_pilot() -> None
     assert closing.choose(["hesitant_buyer", "next_action_known"]).code == "pilot"
     assert closing.choose([]).code == closing.default_technique == "next_step"
     assert closing.fact("strong_buying_signals").min_buying_signals == 3
+    # The seed gives no signal counts or precedence: the summary must say they are the project's own.
+    assert "this project's own choices" in closing.summary.en and "本项目" in closing.summary.zh
 
 
 def test_seven_negotiation_rules() -> None:

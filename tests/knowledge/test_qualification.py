@@ -103,6 +103,8 @@ def test_meddic_shares_meddpicc_codes_and_scales_bands() -> None:
     expected = {18: "strong", 15: "strong", 14: "gaps", 12: "gaps", 11: "at_risk", 8: "at_risk", 7: "unqualified"}
     for total, code in expected.items():
         assert rubric.band_for(total).code == code
+    # The seed gives MEDDIC no scale or bands: the summary must say they are the project's.
+    assert "this project's" in rubric.summary.en and "本项目" in rubric.summary.zh
 
 
 def test_bant_rubric() -> None:
