@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -72,6 +74,47 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(**{key: value for key, value in overrides.items() if value is not None})
 
 
+def _store_problem(settings: Settings) -> str | None:
+    """Why the configured SQLite file cannot be opened or created (a folder on its path is a file, the file is a
+    folder, the folder is not writable); None when it looks usable, or the store is not a SQLite file.
+    Nothing is created: a command that fails later for another reason leaves no data folder behind."""
+    url = settings.effective_database_url
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return None
+    path = Path(url.removeprefix("sqlite:///")).expanduser()
+    if path.is_dir():
+        return f"the database file {path} is a folder"
+    folder = next(parent for parent in (path, *path.parents) if parent.exists() or parent == parent.parent)
+    if folder == path:
+        return None if os.access(path, os.R_OK | os.W_OK) else f"the database file {path} is not readable and writable"
+    if not folder.is_dir():
+        return f"cannot keep the database in {path.parent}: {folder} is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot create the database in {path.parent}: {folder} is not writable"
+    return None
+
+
+def _database_problem(settings: Settings) -> str | None:
+    """Why the database cannot be opened (unreachable, not a SQLite file, ...), or None. The HTTP server opens it
+    before its first request; checked here first so a bad one is one line and exit 1, not a start-up traceback."""
+    import sqlite3
+
+    from .store import StoreError, open_store
+
+    try:
+        open_store(settings.effective_database_url).close()
+    except (StoreError, OSError, sqlite3.Error) as exc:
+        return f"cannot use the database {settings.effective_database_url.split('@')[-1]}: {exc}"
+    return None
+
+
+def _setting_error(exc: ValidationError) -> int:
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(part) for part in error["loc"])
+        print(f"sales-playbook: invalid setting {field}: {error['msg']}", file=sys.stderr)
+    return 2
+
+
 def _configure_logging(level: str) -> None:
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -86,9 +129,10 @@ def serve(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            field = ".".join(str(part) for part in error["loc"])
-            print(f"sales-playbook: invalid setting {field}: {error['msg']}", file=sys.stderr)
+        return _setting_error(exc)
+    problem = _store_problem(settings)
+    if problem:
+        print(f"sales-playbook: {problem} (set --data-dir or --database-url)", file=sys.stderr)
         return 2
     _configure_logging(settings.log_level)  # before the SDK's basicConfig, which then leaves ours in place
     from .app import build_server  # the SDK import is the slow part of start-up; keep --version fast
@@ -96,6 +140,10 @@ def serve(args: argparse.Namespace) -> int:
     if args.transport == "http":
         from .http import HttpConfigError, serve_http
 
+        problem = _database_problem(settings)
+        if problem:
+            print(f"sales-playbook: {problem}", file=sys.stderr)
+            return 1
         try:
             serve_http(settings, args.host, args.port)  # logs "ready on http://HOST:PORT/mcp"
         except (HttpConfigError, KnowledgeError) as exc:
@@ -113,13 +161,24 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def _with_settings(args: argparse.Namespace, command: Callable[[argparse.Namespace, Settings], int]) -> int:
-    """Run a one-shot command with the settings; an invalid setting is reported and exits 2."""
+    """Run a one-shot command with the settings: an invalid setting, or a database file that cannot be created,
+    exits 2; a database that cannot be opened or read (not a SQLite file, an I/O error) exits 1."""
     try:
         settings = _settings(args)
     except ValidationError as exc:
-        print(f"sales-playbook: invalid setting: {exc.errors(include_url=False)[0]['msg']}", file=sys.stderr)
+        return _setting_error(exc)
+    problem = None if getattr(args, "kind", None) == "call" else _store_problem(settings)  # report call: no store
+    if problem:
+        print(f"sales-playbook: {problem} (set --data-dir or --database-url)", file=sys.stderr)
         return 2
-    return command(args, settings)
+    import sqlite3
+
+    try:
+        return command(args, settings)
+    except (OSError, sqlite3.Error) as exc:
+        url = settings.effective_database_url.split("@")[-1]  # no credentials in the message
+        print(f"sales-playbook: cannot use the database {url}: {exc}", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

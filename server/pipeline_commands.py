@@ -106,6 +106,8 @@ def _import(args: argparse.Namespace, settings: Settings, services: Any, run_imp
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         return _fail(f"{path} is not UTF-8 text (byte {exc.start}); export the CSV as UTF-8")
+    except OSError as exc:  # a folder, no permission, an I/O error
+        return _fail(f"cannot read {path}: {exc.strerror}")
     inp = ImportDealsInput(
         csv=text,
         source=args.source,

@@ -22,6 +22,8 @@ DEFAULT_TOOLSETS = ("deals", "coaching")
 """Served unless `toolsets` says otherwise: their tool list fits the 24 KB budget every conversation pays for
 (README, "Toolsets"); prospecting and pipeline are one setting away (`all`)."""
 DEFAULT_MODEL = "claude-sonnet-5-5"
+DATABASE_URL_PREFIXES = ("sqlite:///", "postgresql://", "postgresql+psycopg://", "postgres://")
+"""What server/store's parse_url accepts; checked here too, so a wrong URL is a setting error at start-up."""
 
 
 def default_data_dir() -> Path:
@@ -102,6 +104,18 @@ class Settings(BaseModel):
             for host in value:
                 if not isinstance(host, str) or not host or any(c in host for c in "/ *\t") or host.count(":") > 1:
                     raise ValueError(f"allowed host {host!r} must be a host name or host:port (no scheme, no path)")
+        return value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _check_database_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip() or None  # empty: the default SQLite file in data_dir
+            if value is not None and not value.startswith(DATABASE_URL_PREFIXES):
+                scheme = f"{value.split('://')[0][:20]}://" if "://" in value else "no scheme"  # never the rest
+                raise ValueError(
+                    f"must be sqlite:///PATH (a file) or postgresql://USER:PASSWORD@HOST:PORT/DATABASE (got {scheme})"
+                )
         return value
 
     @field_validator("log_level", mode="before")

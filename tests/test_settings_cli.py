@@ -104,3 +104,65 @@ def test_arguments_win_over_the_environment_and_are_validated_alike(monkeypatch:
     monkeypatch.setenv("SALES_PLAYBOOK_RATE_LIMIT_BURST", "0")
     with pytest.raises(ValidationError, match="rate_limit_burst"):
         Settings()
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("sqlite:////tmp/x.db", True),
+        ("postgresql://u:p@h:5432/d", True),
+        ("postgres://u@h/d", True),
+        ("postgresql+psycopg://u@h/d", True),
+        ("", True),  # empty: the default SQLite file
+        ("mysql://u:secret@h/d", False),
+        ("sqlite://relative.db", False),
+        ("/var/lib/playbook.db", False),
+        ("u:secret@h/d", False),
+    ],
+)
+def test_database_url_setting(url: str, ok: bool) -> None:
+    if ok:
+        Settings(database_url=url)
+        return
+    with pytest.raises(ValidationError, match="must be sqlite:///PATH") as info:
+        Settings(database_url=url)
+    assert "secret" not in str(info.value).split("input_value")[0]
+
+
+@pytest.mark.parametrize("command", [["review"], ["users", "list"], ["import", "x.csv"], ["report", "forecast"]])
+def test_a_wrong_database_url_exits_2_without_its_password(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*command, "--database-url", "mysql://u:secret@h/d"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid setting database_url" in err and "secret" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["review"], ["users", "list"], ["import", "{csv}"], ["report", "pipeline", "--out", "{out}"], ["serve"]],
+)
+@pytest.mark.parametrize(
+    ("where", "code", "message"),
+    [
+        ("data dir is a file", 2, "is a file, not a folder"),
+        ("database is not SQLite", 1, "file is not a database"),
+    ],
+)
+def test_an_unusable_data_dir_or_database_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], where: str, code: int, message: str
+) -> None:
+    (tmp_path / "file").write_text("not a folder, not a database\n" * 40)
+    csv = tmp_path / "deals.csv"
+    csv.write_text("Deal Name,Pipeline,Deal Stage,Amount\nBig,default,appointmentscheduled,5\n")
+    argv = [part.format(csv=csv, out=tmp_path / "r.html") for part in command]
+    if where == "data dir is a file":
+        argv += ["--data-dir", str(tmp_path / "file")]
+    elif command == ["serve"]:
+        argv += ["--transport", "http", "--port", "0", "--database-url", f"sqlite:///{tmp_path / 'file'}"]
+    else:
+        argv += ["--database-url", f"sqlite:///{tmp_path / 'file'}"]
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "r.html").exists()
