@@ -22,6 +22,17 @@ from .settings import TOOLSETS, Settings
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+def _port(text: str) -> int:
+    """An HTTP port, 0-65535 (0: any free port); anything else is a usage error (exit 2)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: a whole number from 0 to 65535") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {port}: a whole number from 0 to 65535")
+    return port
+
+
 def _parser(serve_only: bool = False) -> argparse.ArgumentParser:
     """The command line. `serve_only` leaves out the other commands, whose modules a server start need not import."""
     parser = argparse.ArgumentParser(
@@ -33,7 +44,7 @@ def _parser(serve_only: bool = False) -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the MCP server (stdio by default)")
     serve.add_argument("--transport", choices=("stdio", "http"), default="stdio")
     serve.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
+    serve.add_argument("--port", type=_port, default=8765, help="HTTP port (default 8765)")
     serve.add_argument(
         "--allowed-host",
         action="append",

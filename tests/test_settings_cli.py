@@ -106,6 +106,13 @@ def test_arguments_win_over_the_environment_and_are_validated_alike(monkeypatch:
         Settings()
 
 
+@pytest.mark.parametrize("port", ["-1", "65536", "70000", "8o"])
+def test_a_port_outside_0_65535_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["serve", "--transport", "http", "--port", port])
+    assert info.value.code == 2 and "0 to 65535" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("url", "ok"),
     [
