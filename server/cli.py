@@ -58,6 +58,10 @@ def _parser(serve_only: bool = False) -> argparse.ArgumentParser:
     serve.add_argument("--toolsets", help=f"comma-separated, from {', '.join(TOOLSETS)} or 'all'")
     serve.add_argument("--model", help="overrides SALES_PLAYBOOK_MODEL")
     serve.add_argument("--log-level", help="overrides SALES_PLAYBOOK_LOG_LEVEL")
+    serve.add_argument("--model-timeout-seconds", help="overrides SALES_PLAYBOOK_MODEL_TIMEOUT_SECONDS")
+    serve.add_argument("--max-request-bytes", help="HTTP: overrides SALES_PLAYBOOK_MAX_REQUEST_BYTES")
+    serve.add_argument("--rate-limit-per-minute", help="HTTP: overrides SALES_PLAYBOOK_RATE_LIMIT_PER_MINUTE")
+    serve.add_argument("--rate-limit-burst", help="HTTP: overrides SALES_PLAYBOOK_RATE_LIMIT_BURST")
     if serve_only:
         return parser
     from .pipeline_commands import add_parsers
@@ -81,6 +85,10 @@ def _settings(args: argparse.Namespace) -> Settings:
         "model": args.model,
         "log_level": args.log_level,
         "allowed_hosts": getattr(args, "allowed_hosts", None),
+        "model_timeout_seconds": getattr(args, "model_timeout_seconds", None),
+        "max_request_bytes": getattr(args, "max_request_bytes", None),
+        "rate_limit_per_minute": getattr(args, "rate_limit_per_minute", None),
+        "rate_limit_burst": getattr(args, "rate_limit_burst", None),
     }
     return Settings(**{key: value for key, value in overrides.items() if value is not None})
 

@@ -61,7 +61,9 @@ class Settings(BaseModel):
     toolsets: tuple[str, ...] = Field(
         default=DEFAULT_TOOLSETS, description="Comma-separated toolsets to serve, or 'all'."
     )
-    model: str = Field(default=DEFAULT_MODEL, description="Anthropic model used to polish drafts without sampling.")
+    model: str = Field(
+        default=DEFAULT_MODEL, min_length=1, description="Anthropic model used to polish drafts without sampling."
+    )
     model_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     allowed_hosts: tuple[str, ...] = Field(

@@ -106,6 +106,28 @@ def test_arguments_win_over_the_environment_and_are_validated_alike(monkeypatch:
         Settings()
 
 
+def _serve_flags() -> set[str]:
+    serve = next(a for a in _parser()._actions if a.dest == "command").choices["serve"]  # type: ignore[attr-defined]
+    return {flag for action in serve._actions for flag in action.option_strings}
+
+
+def test_every_setting_has_a_serve_flag() -> None:
+    flag = {"default_locale": "--locale", "allowed_hosts": "--allowed-host"}  # README's Settings table
+    missing = [
+        name for name in Settings.model_fields if flag.get(name, "--" + name.replace("_", "-")) not in _serve_flags()
+    ]
+    assert missing == []
+
+
+def test_numeric_flags_reach_the_settings_and_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    args = _parser().parse_args(["serve", "--rate-limit-burst", "5", "--max-request-bytes", "2048"])
+    assert (_settings(args).rate_limit_burst, _settings(args).max_request_bytes) == (5, 2048)
+    assert main(["serve", "--model-timeout-seconds", "0"]) == 2
+    assert "invalid setting model_timeout_seconds" in capsys.readouterr().err
+    assert main(["serve", "--model", ""]) == 2
+    assert "invalid setting model" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("port", ["-1", "65536", "70000", "8o"])
 def test_a_port_outside_0_65535_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
