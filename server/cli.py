@@ -6,6 +6,7 @@ Every setting can come from a SALES_PLAYBOOK_* environment variable; a flag give
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -20,6 +21,8 @@ from ..knowledge import KnowledgeError
 from .settings import TOOLSETS, Settings
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+INTERRUPTED = 130
+"""Exit code after Ctrl-C in a one-shot command (128 + SIGINT, as shells report it)."""
 
 
 def _port(text: str) -> int:
@@ -194,6 +197,8 @@ def _with_settings(args: argparse.Namespace, command: Callable[[argparse.Namespa
 
     try:
         return command(args, settings)
+    except BrokenPipeError:
+        raise  # stdout closed by the reader (`| head`): handled in main
     except (OSError, sqlite3.Error) as exc:
         url = settings.effective_database_url.split("@")[-1]  # no credentials in the message
         print(f"sales-playbook: cannot use the database {url}: {exc}", file=sys.stderr)
@@ -201,11 +206,28 @@ def _with_settings(args: argparse.Namespace, command: Callable[[argparse.Namespa
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; Ctrl-C ends a server quietly (exit 0, like the HTTP server) and a one-shot command with
+    exit 130 (a database write in progress is rolled back: imports are one transaction)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser(serve_only=argv[:1] == ["serve"])
-    args = parser.parse_args(argv)
-    if args.command == "serve":
-        return serve(args)
+    try:
+        parser = _parser(serve_only=argv[:1] == ["serve"])
+        args = parser.parse_args(argv)
+        if args.command == "serve":
+            try:
+                return serve(args)
+            except KeyboardInterrupt:
+                return 0
+        return _run(parser, args)
+    except KeyboardInterrupt:
+        print("sales-playbook: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    except BrokenPipeError:  # `sales-playbook review | head`: the reader left; no traceback, no flush error at exit
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "users":
         from .users_command import run as run_users
 

@@ -195,3 +195,32 @@ def test_an_unusable_data_dir_or_database_is_one_line(
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "target", "code"),
+    [
+        (["review"], "sales_playbook.server.pipeline_commands.run", 130),
+        (["users", "list"], "sales_playbook.server.users_command.run", 130),
+        (["report", "pipeline"], "sales_playbook.server.report.run", 130),
+        (["serve"], "sales_playbook.server.cli.serve", 0),  # stopping a server with Ctrl-C is the normal way
+    ],
+)
+def test_ctrl_c_exits_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], target: str, code: int
+) -> None:
+    def interrupted(*args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(target, interrupted)
+    assert main(argv) == code
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_closed_stdout_ends_quietly(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def reader_left(*args: object) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("sales_playbook.server.pipeline_commands.run", reader_left)
+    assert main(["review"]) == 1  # `sales-playbook review | head`
+    assert capsys.readouterr().err == ""
