@@ -9,6 +9,7 @@ qualification of a stored deal from the configured store; the call coaching from
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from datetime import date
 from pathlib import Path
@@ -127,6 +128,11 @@ def _from_store(args: argparse.Namespace, settings: Settings, services: Any, tod
     return forecast(inp, deals, today, locale, snapshots=snapshots, source="store")
 
 
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from .views import report_html
 
@@ -140,9 +146,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except PlaybookInputError as exc:
         return _fail(str(exc))
     page = report_html(KINDS[args.kind], result)
-    try:
-        args.out.write_text(page, encoding="utf-8")
+    out: Path = args.out
+    partial = out.with_name(f".{out.name}.partial")
+    try:  # written beside it, then renamed: an interrupted or failed write never leaves half a report at --out
+        if out.is_dir():
+            raise IsADirectoryError(21, "Is a directory")
+        partial.write_text(page, encoding="utf-8")
+        partial.replace(out)
     except OSError as exc:
-        return _fail(f"cannot write {args.out}: {exc.strerror}", 1)
+        _remove(partial)
+        return _fail(f"cannot write {out}: {exc.strerror}", 1)
+    except BaseException:  # Ctrl-C mid-write
+        _remove(partial)
+        raise
     print(f"wrote {args.out} ({len(page.encode('utf-8')):,} bytes)", file=sys.stderr)
     return 0
