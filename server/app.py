@@ -23,7 +23,8 @@ from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
 from mcp.server.mcpserver.resources import FileResource, TextResource
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
-from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS, CallToolResult, GetPromptResult, InputRequiredResult, TextContent, ToolAnnotations
 from mcp.types import Tool as MCPTool
 
 from .. import __version__
@@ -93,6 +94,23 @@ class PlaybookServer(MCPServer[Any]):
             extensions=view_extensions,
             **auth,  # team server (server/http.py): token_verifier=..., auth=AuthSettings(...)
         )
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
+    ) -> GetPromptResult | InputRequiredResult:
+        """A prompt, after checking the request: an unknown name, a missing or blank required argument, or a locale
+        other than en/zh is a clear invalid-params error (not an internal error, nor a silent English prompt)."""
+        prompt = self._prompt_manager.get_prompt(name)
+        if prompt is None:
+            known = ", ".join(sorted(p.name for p in self._prompt_manager.list_prompts()))
+            raise MCPError(INVALID_PARAMS, f"unknown prompt {name!r}; the prompts are: {known}")
+        values = arguments or {}
+        missing = [a.name for a in prompt.arguments or [] if a.required and not str(values.get(a.name) or "").strip()]
+        if missing:
+            raise MCPError(INVALID_PARAMS, f"prompt {name!r} needs {', '.join(missing)} (required, not blank)")
+        if prompt_locale(values.get("locale")) is None:
+            raise MCPError(INVALID_PARAMS, f"prompt {name!r}: locale must be en or zh (got {values['locale']!r})")
+        return await super().get_prompt(name, arguments, context)
 
     async def list_tools(self) -> list[MCPTool]:
         """The tool list; the first listing also starts the warm-up (the host is about to offer our tools)."""
@@ -352,12 +370,19 @@ def _prompt_listing() -> list[dict[str, Any]]:
     return listing
 
 
+def prompt_locale(value: str | None) -> str | None:
+    """A prompt's `locale` argument as en or zh (omitted or blank: en; zh-CN, EN-us and the like by language);
+    None for any other value."""
+    language = (value or "en").strip().lower().replace("_", "-").split("-")[0] or "en"
+    return language if language in ("en", "zh") else None
+
+
 def _prompt_renderer(name: str) -> Callable[..., str]:
     def render(**values: str) -> str:
         from .. import prompts as prompt_templates
 
-        locale = values.pop("locale", "") or "en"
-        return prompt_templates.load(name).render("zh" if locale.lower().startswith("zh") else "en", values)
+        locale = prompt_locale(values.pop("locale", None)) or "en"  # checked before rendering (get_prompt)
+        return prompt_templates.load(name).render(locale, values)
 
     return render
 
