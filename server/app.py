@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -35,7 +36,7 @@ from . import views
 from .boundary import InvalidArguments, resolve_locale, resolve_today, validate_arguments
 from .registry import CallEnv, Published, ToolSpec, publish, published_for, toolset_specs
 from .schema_size import share_shapes
-from .settings import Settings
+from .settings import TOOLSETS, Settings
 from .stdio import loop_stdio_server
 
 log = logging.getLogger("sales_playbook")
@@ -344,12 +345,20 @@ def _templates_fingerprint() -> str:
 def prompt_index_data() -> dict[str, Any]:
     from .. import prompts as prompt_templates  # parses every template's front matter (imports YAML)
 
+    tool_names = {tool.name for tool in published_for(TOOLSETS)}
     listing = []
     for name in prompt_templates.names():
         template = prompt_templates.load(name)
         arguments = [{"name": a.name, "description": a.description, "required": a.required} for a in template.arguments]
+        tools = sorted(tool_names & set(re.findall(r"`([a-z_]+)`", template.bodies["en"])))  # the tools it calls
         listing.append(
-            {"name": name, "title": template.title, "description": template.description, "arguments": arguments}
+            {
+                "name": name,
+                "title": template.title,
+                "description": template.description,
+                "arguments": arguments,
+                "tools": tools,
+            }
         )
     return {"fingerprint": _templates_fingerprint(), "prompts": listing}
 
@@ -387,8 +396,10 @@ def _prompt_renderer(name: str) -> Callable[..., str]:
     return render
 
 
-def _register_prompts(server: MCPServer[Any]) -> int:
-    listing = _prompt_listing()
+def _register_prompts(server: MCPServer[Any], served: set[str]) -> int:
+    """Register the prompts whose tools are all served (`served`): a prompt that tells the assistant to call a
+    tool of a toolset left out (draft_email for cold-email, by default) would send it to a tool it does not have."""
+    listing = [entry for entry in _prompt_listing() if set(entry.get("tools", ())) <= served]
     for entry in listing:
         arguments = [PromptArgument(**argument) for argument in entry["arguments"]]
         arguments.append(PromptArgument(name="locale", description="en or zh (default en).", required=False))
@@ -412,7 +423,7 @@ def build_server(settings: Settings, services: Any = None, **auth: Any) -> Playb
         services = Services(settings)
     server = PlaybookServer(settings, tools, services, **auth)
     resources = _register_knowledge(server, settings.data_dir)
-    prompts = _register_prompts(server)
+    prompts = _register_prompts(server, {tool.name for tool in tools})
     log.info(
         "sales-playbook %s: data in %s, database %s; serving %d tools (%s), %d prompts, %d resources",
         __version__,
