@@ -100,14 +100,17 @@ def _import(args: argparse.Namespace, settings: Settings, services: Any, run_imp
         size = path.stat().st_size
     except OSError as exc:
         return _fail(f"cannot read {path}: {exc.strerror}")
-    if size > MAX_CSV_CHARS:
-        return _fail(f"{path} is {size:,} bytes; the import limit is {MAX_CSV_CHARS:,} bytes (about 5 MB)")
+    limit = f"the import limit is {MAX_CSV_CHARS:,} characters (as for the import_deals tool)"
+    if size > 4 * MAX_CSV_CHARS:  # UTF-8 takes at most 4 bytes a character: too long without reading it
+        return _fail(f"{path} is {size:,} bytes; {limit}")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         return _fail(f"{path} is not UTF-8 text (byte {exc.start}); export the CSV as UTF-8")
     except OSError as exc:  # a folder, no permission, an I/O error
         return _fail(f"cannot read {path}: {exc.strerror}")
+    if len(text) > MAX_CSV_CHARS:
+        return _fail(f"{path} has {len(text):,} characters; {limit}")
     inp = ImportDealsInput(
         csv=text,
         source=args.source,

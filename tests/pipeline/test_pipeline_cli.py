@@ -54,8 +54,25 @@ def test_a_50_mb_file_is_refused_naming_the_limit(tmp_path: Path, capsys: pytest
         handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing written
     assert main(["import", str(path), *_args(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "52,428,800 bytes" in err and "limit is 5,000,000 bytes" in err
+    assert "52,428,800 bytes" in err and "limit is 5,000,000 characters" in err
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(("chars", "code"), [(4_999_000, 0), (5_000_001, 2)])
+def test_the_limit_counts_characters_like_the_tool(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], chars: int, code: int
+) -> None:
+    """A Chinese export takes three bytes a character: 2 MB of text is 6 MB on disk, and still importable."""
+    header = "Company,Stage,Amount,Notes\n"
+    row = "艾克美,discovery,1000," + "客户希望缩短上线时间" * 30 + "\n"
+    text = header + row * ((chars - len(header)) // len(row))
+    text = text[:-1] + "很" * (chars - len(text)) + "\n"  # the last note pads the file to `chars` characters
+    path = tmp_path / "zh.csv"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size > 5_000_000
+    assert main(["import", str(path), "--dry-run", *_args(tmp_path)]) in ((0, 1) if code == 0 else (2,))
+    err = capsys.readouterr().err
+    assert ("limit is 5,000,000 characters" in err) == (code == 2) and "Traceback" not in err
 
 
 @pytest.mark.parametrize(
