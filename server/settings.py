@@ -108,6 +108,12 @@ class Settings(BaseModel):
                     raise ValueError(f"allowed host {host!r} must be a host name or host:port (no scheme, no path)")
         return value
 
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _default_when_empty(cls, value: object) -> object:
+        """An empty SALES_PLAYBOOK_DATA_DIR (or --data-dir "") means the default folder, not the working directory."""
+        return default_data_dir() if isinstance(value, str) and not value.strip() else value
+
     @field_validator("database_url", mode="before")
     @classmethod
     def _check_database_url(cls, value: object) -> object:

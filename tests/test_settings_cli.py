@@ -10,7 +10,13 @@ import pytest
 from pydantic import ValidationError
 from sales_playbook import __version__
 from sales_playbook.server.cli import _parser, _settings, main
-from sales_playbook.server.settings import DEFAULT_TOOLSETS, TOOLSETS, Settings, environment_values
+from sales_playbook.server.settings import (
+    DEFAULT_TOOLSETS,
+    TOOLSETS,
+    Settings,
+    default_data_dir,
+    environment_values,
+)
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,6 +43,12 @@ def test_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "claude-x",
         "DEBUG",
     )
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_data_dir_is_the_default_folder(monkeypatch: pytest.MonkeyPatch, empty: str) -> None:
+    monkeypatch.setenv("SALES_PLAYBOOK_DATA_DIR", empty)
+    assert Settings().data_dir == Settings(data_dir=empty).data_dir == default_data_dir()
 
 
 def test_all_toolsets_keyword(monkeypatch: pytest.MonkeyPatch) -> None:
