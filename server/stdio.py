@@ -6,7 +6,7 @@ SDK function line streams served by the event loop instead (`loop.connect_read_p
 and keeps the SDK transport's safety rule: while serving, fd 0 reads the null device and fd 1 points at stderr,
 so a stray `print` or a child process cannot corrupt the wire. Both are restored on exit.
 
-Where the loop cannot watch the descriptors (stdin a regular file, Windows, a non-asyncio event loop), the SDK's
+Where the loop cannot watch the descriptors (stdin a regular file or /dev/null, Windows, a non-asyncio event loop), the SDK's
 own transport is used unchanged.
 """
 
@@ -104,7 +104,7 @@ async def loop_stdio_server() -> AsyncIterator[tuple[Any, Any]]:
     try:
         try:
             streams = await _connect(loop, stdin_fd, stdout_fd, transports)
-        except (OSError, ValueError) as exc:  # e.g. a character device epoll cannot watch (/dev/null)
+        except (OSError, ValueError) as exc:  # the descriptors passed _pipe_like but the loop still refused them
             log.debug("stdio: event-loop pipes unavailable (%s); using the SDK transport", exc)
             streams = None
         if streams is None:
@@ -151,9 +151,10 @@ async def _connect(
 
 
 def _pipe_like(fd: int) -> bool:
-    """True when the event loop can watch `fd`: a pipe, a socket or a character device (not a regular file)."""
+    """True when the event loop can watch `fd`: a pipe, a socket or a terminal. Not a regular file, nor another
+    character device: epoll refuses /dev/null with EPERM, inside a loop callback, where it cannot fall back."""
     try:
         mode = os.fstat(fd).st_mode
     except OSError:
         return False
-    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or (stat.S_ISCHR(mode) and os.isatty(fd))

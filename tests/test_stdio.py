@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from mcp import Client, StdioServerParameters
 from sales_playbook.server.stdio import _LineReader
 
@@ -126,6 +127,20 @@ def test_stdin_from_a_regular_file_falls_back_to_the_sdk_transport(tmp_path: Pat
     answers = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert [answer["id"] for answer in answers] == [1], done.stderr
     assert answers[0]["result"]["serverInfo"]["name"] == "sales-playbook"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="/dev/null and epoll are POSIX")
+def test_stdin_from_dev_null_ends_the_session_quietly(tmp_path: Path) -> None:
+    """/dev/null is a character device epoll refuses (EPERM, raised inside a loop callback): it used to log an
+    asyncio traceback and leave the server waiting for ever. It goes to the SDK transport, which reads EOF."""
+    done = subprocess.run(
+        [_command(), "serve", "--data-dir", str(tmp_path / "data")],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"Traceback" not in done.stderr and done.stdout == b""
 
 
 async def test_an_oversized_line_is_dropped_and_reading_goes_on() -> None:
