@@ -217,20 +217,27 @@ class Store:
         """History entries and forecast snapshots already decoded, per table by row id; treat as read-only."""
         self._conn: Any
         if self.dialect == "sqlite":
-            if target != ":memory:":
-                Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(
-                target, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-            )
-            self._conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            if target != ":memory:":
-                self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
+            try:
+                self._open_sqlite(target)
+                self.migrate()
+            except (OSError, sqlite3.Error) as exc:  # a folder that cannot be created, a file that is no database
+                raise StoreError(f"cannot open the SQLite database at {target}: {exc}") from exc
         else:
             self._target = target
             self._conn = self._pg_connect()
-        self.migrate()
+            self.migrate()
+
+    def _open_sqlite(self, target: str) -> None:
+        if target != ":memory:":
+            Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(
+            target, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+        self._conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if target != ":memory:":
+            self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self._conn.execute("PRAGMA synchronous = NORMAL")
 
     def _pg_connect(self) -> Any:
         import psycopg  # lazily: only a PostgreSQL store pays for the driver

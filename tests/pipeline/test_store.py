@@ -398,3 +398,16 @@ def test_updates_stay_within_the_deal_rules(
     moved = store.save_deal(DealIn.model_validate({"id": saved.id, "company": "A", "version": 1, **update}), DAY).deal
     assert {name: getattr(moved, name) for name in expected} == expected
     store.close()
+
+
+@pytest.mark.parametrize("make", ["not_a_database", "folder_is_a_file"])
+def test_a_sqlite_file_that_cannot_be_opened_is_a_store_error(tmp_path: Path, make: str) -> None:
+    """It used to surface as a bare sqlite3.DatabaseError or FileExistsError (a generic tool error over MCP)."""
+    if make == "not_a_database":
+        target = tmp_path / "deals.db"
+        target.write_bytes(b"\x00garbage, not SQLite" * 100)
+    else:
+        (tmp_path / "taken").write_text("a file where the data folder should be", encoding="utf-8")
+        target = tmp_path / "taken" / "deals.db"
+    with pytest.raises(StoreError, match="cannot open the SQLite database"):
+        open_store(f"sqlite:///{target}")
