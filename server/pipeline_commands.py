@@ -47,6 +47,11 @@ def add_parsers(commands: Any) -> None:
     _store_options(review)
 
 
+def _exit_code(exc: PlaybookInputError) -> int:
+    """2 for what the command was given; 1 when the database could not be used (as `users` does)."""
+    return 1 if exc.field == "store" else 2
+
+
 def _fail(message: str, code: int = 2) -> int:
     print(f"sales-playbook: {message}", file=sys.stderr)
     return code
@@ -87,7 +92,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         error = exc.errors(include_url=False)[0]
         return _fail(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}")
     except PlaybookInputError as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), _exit_code(exc))
     finally:
         services.close()
 

@@ -50,6 +50,11 @@ def add_parser(commands: Any) -> None:
     report.set_defaults(toolsets=None, model=None, log_level=None)
 
 
+def _exit_code(exc: PlaybookInputError) -> int:
+    """2 for what the command was given; 1 when the database could not be used (as `users` does)."""
+    return 1 if exc.field == "store" else 2
+
+
 def _fail(message: str, code: int = 2) -> int:
     print(f"sales-playbook: {message}", file=sys.stderr)
     return code
@@ -144,7 +149,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         error = exc.errors(include_url=False)[0]
         return _fail(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}")
     except PlaybookInputError as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), _exit_code(exc))
     page = report_html(KINDS[args.kind], result)
     out: Path = args.out
     partial = out.with_name(f".{out.name}.partial")

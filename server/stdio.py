@@ -6,8 +6,8 @@ SDK function line streams served by the event loop instead (`loop.connect_read_p
 and keeps the SDK transport's safety rule: while serving, fd 0 reads the null device and fd 1 points at stderr,
 so a stray `print` or a child process cannot corrupt the wire. Both are restored on exit.
 
-Where the loop cannot watch the descriptors (stdin a regular file or /dev/null, Windows, a non-asyncio event loop), the SDK's
-own transport is used unchanged.
+Where the loop cannot watch the descriptors (stdin a regular file or /dev/null, Windows, a non-asyncio event
+loop), the SDK's own transport is used unchanged.
 """
 
 from __future__ import annotations
