@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -59,15 +60,20 @@ _PAGE = """<!doctype html>
 """
 
 
+_COMMENT = re.compile(r"/\*(?:(?!\*/).)*\*/")
+"""A line that is one comment and nothing else (the sources put comments on lines of their own)."""
+
+
 def uri(tool: str) -> str:
     return f"{URI_PREFIX}{tool}.html"
 
 
 def _read(name: str) -> str:
-    """A view source file with its indentation and blank lines dropped (a quarter smaller; still one statement
-    per line, so still readable in the host's inspector)."""
+    """A view source file with its indentation, blank lines and whole-line `/* … */` comments dropped (a quarter
+    smaller; still one statement per line, so still readable in the host's inspector)."""
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return "".join(line.strip() + "\n" for line in text.splitlines() if line.strip())
+    lines = (line.strip() for line in text.splitlines())
+    return "".join(line + "\n" for line in lines if line and not _COMMENT.fullmatch(line))
 
 
 @cache

@@ -62,7 +62,7 @@
         h("td", {}, d.company, d.next_step ? h("div", { class: "muted" }, "→ " + d.next_step) : null),
         h("td", {}, stage(d.stage)),
         h("td", { class: "num" }, money(d.value)),
-        h("td", { class: "num" }, d.age_in_stage_days === null ? "—" : SP.num(d.age_in_stage_days)),
+        h("td", { class: "num", "data-l": t("days") }, d.age_in_stage_days === null ? "—" : SP.num(d.age_in_stage_days)),
         h("td", {}, h("span", { class: "tag " + risk[0], "data-risk": d.risk }, risk[1] + " " + t(d.risk))),
         h("td", { class: "why" }, d.risk_reasons.slice(0, 2).join(" "),
           d.risk_reasons.length > 2 ? h("span", { class: "muted", title: d.risk_reasons.slice(2).join("\n") },

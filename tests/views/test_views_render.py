@@ -358,3 +358,42 @@ def test_a_90_minute_call_stays_legible(page: Any, tmp_path: Path) -> None:
     assert page.evaluate("document.querySelector('.chart').classList.contains('dense')")
     assert texts(page, ".tick")[-1] == "89:50"  # the last turn starts at 89:50; start-only stamps leave it out
     assert texts(page, ".kpi b")[2] == "▲ 270"  # 270 questions: over the 11-14 range, marked, not ticked
+
+
+# ------------------------------------------------------------------------------------------- edge cases
+
+HUGE = {
+    "company": "Huge " + "X" * 60,
+    "value": 1e13,
+    "stage": "negotiation",
+    "stage_entered": "2025-01-01",
+    "close_date": "2026-12-20",
+    "last_activity": "2025-06-01",
+    "verbal_agreement": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("tool", "make"),
+    [
+        ("review_pipeline", lambda: review([*DEALS, HUGE], quota=1)),  # a 6-column table, a 60-letter name
+        ("review_pipeline", lambda: review([*DEALS, HUGE], "zh")),
+        ("forecast", lambda: forecast_of([*DEALS, HUGE], quota=1)),  # $10,000,000,000,000 beside its bar
+        ("qualify_deal", qualified),
+        ("coach_call", lambda: coached((TRANSCRIPTS / "04_name_colon.txt").read_text(encoding="utf-8"), "en")),
+    ],
+)
+@pytest.mark.parametrize("width", [360, 1280])
+def test_nothing_runs_off_a_narrow_or_wide_frame(page: Any, tmp_path: Path, tool: str, make: Any, width: int) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(views.report_html(tool, make()), encoding="utf-8")
+    page.load(path, width=width)
+    assert page.problems == [], page.problems
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if tool == "review_pipeline" and width == 360:  # table rows become cards; a bare number keeps its label
+        assert page.evaluate("getComputedStyle(document.querySelector('table.top thead')).display") == "none"
+        assert page.evaluate("document.querySelector('table.top td[data-l]').dataset.l") in (
+            "Days in stage",
+            "阶段天数",
+        )
+
