@@ -51,7 +51,8 @@
       gap = h("div", { class: "kpi gapbox" }, h("span", {}, above ? t("above") : t("gap")),
         h("b", { class: above ? "good" : "bad", "data-gap": r.gap_to_quota },
           (above ? "✓ " : "▲ ") + money(Math.abs(r.gap_to_quota))),
-        h("span", {}, t("attain", { v: money(tot.closed + r.forecast), p: SP.pct((tot.closed + r.forecast) / r.quota) })));
+        r.quota > 0 ? h("span", {}, t("attain", { v: money(tot.closed + r.forecast),
+          p: SP.pct((tot.closed + r.forecast) / r.quota) })) : null);
     }
     var deals = r.deals.filter(function (d) { return d.category !== "omitted"; });
     deals.sort(function (a, b) { return ORDER[a.category] - ORDER[b.category] || b.value - a.value; });

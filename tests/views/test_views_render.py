@@ -397,3 +397,20 @@ def test_nothing_runs_off_a_narrow_or_wide_frame(page: Any, tmp_path: Path, tool
             "阶段天数",
         )
 
+
+@pytest.mark.parametrize(
+    ("tool", "result", "absent", "present"),
+    [
+        # a zero quota: the gap is shown, but no "∞% of quota"
+        ("forecast", lambda: forecast_of(DEALS, quota=0), "∞", "Above quota by"),
+        ("forecast", lambda: forecast_of(DEALS, "zh", quota=0), "∞", "超出配额"),
+    ],
+)
+def test_edge_results_draw_no_garbage(
+    page: Any, tmp_path: Path, tool: str, result: Any, absent: str, present: str
+) -> None:
+    show(page, tmp_path, tool, result(), f"edge_{tool}")
+    text = page.evaluate("document.body.innerText")
+    assert absent not in text and present in text
+    for garbage in ("NaN", "undefined", "null", "Infinity"):
+        assert garbage not in text
