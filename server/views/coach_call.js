@@ -13,7 +13,7 @@
       legend_buyer: "buyer turn", legend_mono: "monologue over the limit", price: "price", timing: "timing",
       authority: "authority", status_quo: "status quo", brush_off: "brush-off", other: "other",
       merged: "Long call: each bar merges {n} consecutive turns.", discovery: "discovery call", demo: "demo",
-      cold_call: "cold call", follow_up: "follow-up call" },
+      cold_call: "cold call", negotiation: "negotiation call", follow_up: "follow-up call" },
     zh: { title: "通话辅导", score: "得分", talk: "销售发言占比", time: "销售发言时长占比", questions: "销售提问数",
       mono: "销售最长独白", next: "下一步", target: "目标 {v}", dated: "有日期", undated: "无日期", none: "未找到",
       timeline: "发言时间线", axis_time: "分:秒", axis_words: "按字数排列（记录中没有时间戳）", rep: "销售",

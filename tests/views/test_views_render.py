@@ -404,6 +404,13 @@ def test_nothing_runs_off_a_narrow_or_wide_frame(page: Any, tmp_path: Path, tool
         # a zero quota: the gap is shown, but no "∞% of quota"
         ("forecast", lambda: forecast_of(DEALS, quota=0), "∞", "Above quota by"),
         ("forecast", lambda: forecast_of(DEALS, "zh", quota=0), "∞", "超出配额"),
+        # every call type has an English label
+        (
+            "coach_call",
+            lambda: coached("Rep: What matters most?\nBuyer: Price.\n", "en", call_type="negotiation"),
+            "negotiation ·",
+            "negotiation call ·",
+        ),
     ],
 )
 def test_edge_results_draw_no_garbage(
