@@ -187,6 +187,22 @@ _REASONS: dict[str, dict[Locale, str]] = {
     "over_limit": {"en": "amount {text} exceeds the limit of {limit}", "zh": "金额{text}超过上限{limit}"},
     "not_whole": {"en": "{text!r} is not a whole number", "zh": "“{text}”不是整数"},
     "not_yes_no": {"en": "{text!r} is not yes/no", "zh": "“{text}”不是“是”或“否”"},
+    "dates_ambiguous": {
+        "en": (
+            "slashed dates such as 01/02/2026 were read as month/day: no date in the file shows its order "
+            "(a day above 12); check them if the export writes day/month"
+        ),
+        "zh": (
+            "形如01/02/2026的日期按“月/日”读取：文件中没有能看出顺序的日期（日大于12）；如果导出格式是“日/月”，请核对"
+        ),
+    },
+    "dates_mixed": {
+        "en": (
+            "the file writes slashed dates in both orders (month/day and day/month); each was read on its own, "
+            "month first unless its first number is above 12: check them"
+        ),
+        "zh": ("文件中的日期同时出现“月/日”和“日/月”两种顺序；每个日期单独判断（第一个数大于12时按“日/月”），请核对"),
+    },
     "dates_order": {
         "en": "stage_entered {entered} must not be before created {created}",
         "zh": "stage_entered（{entered}）不能早于created（{created}）",
@@ -256,9 +272,30 @@ def map_columns(headers: list[str], source: Source) -> list[ColumnMapping]:
     return mapping
 
 
-def parse_date(text: str, locale: Locale = "en") -> date:
+SlashOrder = Literal["month_first", "day_first", "each"]
+"""How a slashed date (01/02/2026) is read: as the file shows it (month/day or day/month), or, when the file
+shows both, each date on its own (day first only when the first number cannot be a month)."""
+
+_ANY_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/\d{4}(?![\d/])")
+
+
+def slash_order(text: str) -> tuple[SlashOrder, str | None]:
+    """The order a file writes its slashed dates in, and why when it is a guess: 'ambiguous' (no date shows it,
+    month/day assumed, as HubSpot and Salesforce export it) or 'mixed' (both orders appear)."""
+    pairs = {(int(first), int(second)) for first, second in _ANY_SLASHED.findall(text)}
+    day_first = any(first > 12 for first, _ in pairs)
+    month_first = any(second > 12 for _, second in pairs)
+    if day_first and month_first:
+        return "each", "mixed"
+    if day_first:
+        return "day_first", None
+    ambiguous = any(first != second for first, second in pairs)
+    return "month_first", "ambiguous" if ambiguous and not month_first else None
+
+
+def parse_date(text: str, locale: Locale = "en", order: SlashOrder = "each") -> date:
     try:
-        return _parse_date(text.strip())
+        return _parse_date(text.strip(), order)
     except ValueError:
         raise ValueError(_reason("not_date", locale, text=text.strip())) from None
 
@@ -268,14 +305,15 @@ _SLASHED_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,].*)?$")
 _DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T].*)?$")
 
 
-def _parse_date(raw: str) -> date:
+def _parse_date(raw: str, order: SlashOrder = "each") -> date:
     iso = _ISO_DATE.match(raw)
     if iso:
         return date(int(iso[1]), int(iso[2]), int(iso[3]))
     slashed = _SLASHED_DATE.match(raw)
     if slashed:
         first, second, year = int(slashed[1]), int(slashed[2]), int(slashed[3])
-        month, day = (second, first) if first > 12 else (first, second)
+        day_first = order == "day_first" or (order == "each" and first > 12)
+        month, day = (second, first) if day_first else (first, second)
         return date(year, month, day)
     dotted = _DOTTED_DATE.match(raw)
     if dotted:
@@ -336,7 +374,9 @@ def _external_id(source: Source, values: Mapping[str, str]) -> str:
     return f"{source}:sha1:{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
 
 
-def _row_to_deal(values: Mapping[str, str], default_currency: str, locale: Locale = "en") -> dict[str, Any]:
+def _row_to_deal(
+    values: Mapping[str, str], default_currency: str, locale: Locale = "en", order: SlashOrder = "each"
+) -> dict[str, Any]:
     """Deal fields from one row's mapped cells; raises ValueError('field: reason') on the first bad cell."""
     data: dict[str, Any] = {}
     company = values.get("company", "").strip() or values.get("deal_name", "").strip()
@@ -358,7 +398,7 @@ def _row_to_deal(values: Mapping[str, str], default_currency: str, locale: Local
         cell = values.get(name, "").strip()
         if cell:
             try:
-                data[name] = parse_date(cell, locale)
+                data[name] = parse_date(cell, locale, order)
             except ValueError as exc:
                 raise ValueError(f"{name}: {exc}") from None
     closed = data.pop("closed_on", None)
@@ -443,6 +483,9 @@ def plan_import(
             "csv", f"missing required column(s) for a {chosen} export — {looked_for} (found: {', '.join(headers)})"
         )
     plan = ImportPlan(source=chosen, mapping=mapping, rows=0)
+    order, guess = slash_order(text)
+    if guess is not None:
+        plan.warnings.append(_reason(f"dates_{guess}", locale))
     columns = [(index, column.field) for index, column in enumerate(mapping) if column.field]
     seen: dict[str, int] = {}
     line = 1
@@ -481,7 +524,7 @@ def plan_import(
                     plan.warnings.append(_reason("cut", locale, line=line, name=name, limit=MAX_SHORT_TEXT))
         data: dict[str, Any] = {}
         try:
-            data = _row_to_deal(values, default_currency, locale)
+            data = _row_to_deal(values, default_currency, locale, order)
             deal = Deal.model_validate(data)
         except ValueError as exc:
             if isinstance(exc, ValidationError):

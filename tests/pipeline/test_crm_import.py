@@ -289,3 +289,36 @@ def test_amounts(text: str, expected: float) -> None:
 def test_bad_amounts(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_amount(text)
+
+
+def _close_dates(*dates: str) -> tuple[list[date | None], list[str]]:
+    rows = "".join(f"Deal {n},discovery,1000,{d}\n" for n, d in enumerate(dates))
+    plan = plan_import("company,stage,amount,close date\n" + rows)
+    assert not plan.rejected
+    return [deal.close_date for _, _, deal in plan.accepted], plan.warnings
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected", "warned"),
+    [
+        # a day above 12 shows the file writes day/month: 01/02/2026 is then 1 February (it was read as 2 January)
+        (["31/12/2026", "01/02/2026"], [date(2026, 12, 31), date(2026, 2, 1)], None),
+        (["12/31/2026", "01/02/2026"], [date(2026, 12, 31), date(2026, 1, 2)], None),  # month/day shown
+        (["01/02/2026", "03/04/2026"], [date(2026, 1, 2), date(2026, 3, 4)], "month/day"),  # nothing shows it
+        (["05/05/2026"], [date(2026, 5, 5)], None),  # the same either way: nothing to warn about
+        (
+            ["31/12/2026", "12/31/2026", "01/02/2026"],
+            [date(2026, 12, 31), date(2026, 12, 31), date(2026, 1, 2)],
+            "both",
+        ),
+        (["2026-02-01", "01.02.2026"], [date(2026, 2, 1), date(2026, 2, 1)], None),  # ISO and dotted: no question
+    ],
+)
+def test_slashed_dates_follow_the_order_the_file_shows(
+    dates: list[str], expected: list[date], warned: str | None
+) -> None:
+    read, warnings = _close_dates(*dates)
+    assert read == expected
+    assert [w for w in warnings if "slashed" in w or "both orders" in w] == ([] if warned is None else [warnings[0]])
+    if warned:
+        assert warned in warnings[0]
