@@ -282,6 +282,8 @@ _ANY_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/\d{4}(?![\d/])")
 def slash_order(text: str) -> tuple[SlashOrder, str | None]:
     """The order a file writes its slashed dates in, and why when it is a guess: 'ambiguous' (no date shows it,
     month/day assumed, as HubSpot and Salesforce export it) or 'mixed' (both orders appear)."""
+    if "/" not in text:  # ISO dates only (or none): nothing to decide
+        return "month_first", None
     pairs = {(int(first), int(second)) for first, second in _ANY_SLASHED.findall(text)}
     day_first = any(first > 12 for first, _ in pairs)
     month_first = any(second > 12 for _, second in pairs)
