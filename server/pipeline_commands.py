@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from pydantic import ValidationError
 
 from ..tools.errors import PlaybookInputError
 from ..tools.locale import detect_locale
+from .command_errors import fail, fail_input, fail_validation
 from .registry import CallEnv
 from .settings import Settings
 
@@ -45,16 +45,6 @@ def add_parsers(commands: Any) -> None:
     review.add_argument("--owner", help="only this owner's deals")
     review.add_argument("--format", choices=("yaml", "markdown", "json"), default="yaml")
     _store_options(review)
-
-
-def _exit_code(exc: PlaybookInputError) -> int:
-    """2 for what the command was given; 1 when the database could not be used (as `users` does)."""
-    return 1 if exc.field == "store" else 2
-
-
-def _fail(message: str, code: int = 2) -> int:
-    print(f"sales-playbook: {message}", file=sys.stderr)
-    return code
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -89,10 +79,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print(result.yaml, end="")
         return 0
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        return _fail(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}")
+        return fail_validation(exc)
     except PlaybookInputError as exc:
-        return _fail(str(exc), _exit_code(exc))
+        return fail_input(exc)
     finally:
         services.close()
 
@@ -104,18 +93,18 @@ def _import(args: argparse.Namespace, settings: Settings, services: Any, run_imp
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return _fail(f"cannot read {path}: {exc.strerror}")
+        return fail(f"cannot read {path}: {exc.strerror}")
     limit = f"the import limit is {MAX_CSV_CHARS:,} characters (as for the import_deals tool)"
     if size > 4 * MAX_CSV_CHARS:  # UTF-8 takes at most 4 bytes a character: too long without reading it
-        return _fail(f"{path} is {size:,} bytes; {limit}")
+        return fail(f"{path} is {size:,} bytes; {limit}")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        return _fail(f"{path} is not UTF-8 text (byte {exc.start}); export the CSV as UTF-8")
+        return fail(f"{path} is not UTF-8 text (byte {exc.start}); export the CSV as UTF-8")
     except OSError as exc:  # a folder, no permission, an I/O error
-        return _fail(f"cannot read {path}: {exc.strerror}")
+        return fail(f"cannot read {path}: {exc.strerror}")
     if len(text) > MAX_CSV_CHARS:
-        return _fail(f"{path} has {len(text):,} characters; {limit}")
+        return fail(f"{path} has {len(text):,} characters; {limit}")
     inp = ImportDealsInput(
         csv=text,
         source=args.source,

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..tools.errors import PlaybookInputError
+from .command_errors import fail, fail_input, fail_validation
 from .settings import Settings
 
 KINDS = {"pipeline": "review_pipeline", "forecast": "forecast", "deal": "qualify_deal", "call": "coach_call"}
@@ -48,16 +49,6 @@ def add_parser(commands: Any) -> None:
     report.add_argument("--locale", choices=("en", "zh"), help="language (default: the setting; call: detected)")
     report.add_argument("--as-of", type=date.fromisoformat, help="the date rules use (YYYY-MM-DD; default today)")
     report.set_defaults(toolsets=None, model=None, log_level=None)
-
-
-def _exit_code(exc: PlaybookInputError) -> int:
-    """2 for what the command was given; 1 when the database could not be used (as `users` does)."""
-    return 1 if exc.field == "store" else 2
-
-
-def _fail(message: str, code: int = 2) -> int:
-    print(f"sales-playbook: {message}", file=sys.stderr)
-    return code
 
 
 def result_for(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
@@ -142,14 +133,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from .views import report_html
 
     if args.kind in ("pipeline", "forecast") and args.target:
-        return _fail(f"report {args.kind} takes no argument (got {args.target!r})")
+        return fail(f"report {args.kind} takes no argument (got {args.target!r})")
     try:
         result = result_for(args, settings)
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        return _fail(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}")
+        return fail_validation(exc)
     except PlaybookInputError as exc:
-        return _fail(str(exc), _exit_code(exc))
+        return fail_input(exc)
     page = report_html(KINDS[args.kind], result)
     out: Path = args.out
     partial = out.with_name(f".{out.name}.partial")
@@ -160,7 +150,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         partial.replace(out)
     except OSError as exc:
         _remove(partial)
-        return _fail(f"cannot write {out}: {exc.strerror}", 1)
+        return fail(f"cannot write {out}: {exc.strerror}", 1)
     except BaseException:  # Ctrl-C mid-write
         _remove(partial)
         raise

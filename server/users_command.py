@@ -9,6 +9,7 @@ import argparse
 import sys
 from typing import Any
 
+from .command_errors import fail
 from .settings import Settings
 
 
@@ -28,11 +29,6 @@ def add_parser(commands: Any) -> None:
         parser.set_defaults(locale=None, toolsets=None, model=None, log_level=None, allowed_hosts=None)
 
 
-def _fail(message: str, code: int = 2) -> int:
-    print(f"sales-playbook: {message}", file=sys.stderr)
-    return code
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from .store import StoreError, open_store
     from .store.access import TEAM_NAME, USER_NAME, new_token
@@ -40,13 +36,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         store = open_store(settings.effective_database_url)
     except StoreError as exc:
-        return _fail(str(exc), 1)
+        return fail(str(exc), 1)
     try:
         if args.users_command == "add":
             if not USER_NAME.match(args.name):
-                return _fail(f"user name {args.name!r}: 1–64 letters, digits, '.', '_', '@' or '-'")
+                return fail(f"user name {args.name!r}: 1–64 letters, digits, '.', '_', '@' or '-'")
             if args.team is not None and not TEAM_NAME.match(args.team):
-                return _fail(f"team {args.team!r}: 1–64 letters, digits, spaces, '.', '_', '@' or '-'")
+                return fail(f"team {args.team!r}: 1–64 letters, digits, spaces, '.', '_', '@' or '-'")
             token = new_token()
             user = store.add_user(args.name, args.role, args.team, token)
             print(token)
@@ -59,7 +55,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.users_command == "revoke":
             if not store.revoke_user(args.name):
-                return _fail(f"no active user named {args.name!r}", 1)
+                return fail(f"no active user named {args.name!r}", 1)
             print(f"user {args.name}: token revoked", file=sys.stderr)
             return 0
         rows = store.users()
@@ -69,6 +65,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{u.name:<24} {u.role:<8} {u.team or '-':<16} {u.created_at:<26} {status}")
         return 0
     except StoreError as exc:
-        return _fail(str(exc), 1)
+        return fail(str(exc), 1)
     finally:
         store.close()
