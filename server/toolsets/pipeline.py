@@ -192,36 +192,56 @@ def _import(inp: ImportDealsInput, env: CallEnv) -> ImportDealsResult:
     return run_import(inp, env, services)
 
 
-def import_markdown(result: ImportDealsResult) -> str:
-    if result.locale == "zh":
-        return _import_markdown_zh(result)
-    head = "DRY RUN — " if result.dry_run else ""
-    lines = [
-        f"{head}{result.source} export: {result.rows} rows, {result.accepted} valid, {len(result.rejected)} rejected; "
-        f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}",
-        "Mapping: " + ", ".join(f"{m.column} → {m.field or '(ignored)'}" for m in result.mapping),
-    ]
-    lines.extend(f"- line {r.row}: {r.field or 'row'}: {r.reason}" for r in result.rejected[:50])
-    if len(result.rejected) > 50:
-        lines.append(f"- … and {len(result.rejected) - 50} more")
-    lines.extend(f"- ⚠ {w}" for w in result.warnings)
-    return "\n".join(lines)
-
-
+_IMPORT_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "dry_run": "DRY RUN — ",
+        "summary": "{source} export: {rows} rows, {accepted} valid, {rejected} rejected; "
+        "created {created}, updated {updated}, unchanged {unchanged}",
+        "mapping": "Mapping: ",
+        "sep": ", ",
+        "ignored": "(ignored)",
+        "line": "- line {row}: {field}: {reason}",
+        "row": "row",
+        "more": "- … and {n} more",
+    },
+    "zh": {
+        "dry_run": "试运行（未写入） — ",
+        "summary": "{source}：共{rows}行，有效{accepted}行，拒绝{rejected}行；"
+        "新建{created}笔，更新{updated}笔，未变{unchanged}笔",
+        "mapping": "列映射：",
+        "sep": "，",
+        "ignored": "（忽略）",
+        "line": "- 第{row}行：{field}：{reason}",
+        "row": "整行",
+        "more": "- ……另有{n}行",
+    },
+}
 _SOURCES_ZH = {"hubspot": "HubSpot导出文件", "salesforce": "Salesforce导出文件", "pipedrive": "Pipedrive导出文件"}
+SHOWN_REJECTED = 50
 
 
-def _import_markdown_zh(result: ImportDealsResult) -> str:
-    head = "试运行（未写入） — " if result.dry_run else ""
-    source = _SOURCES_ZH.get(result.source, "CSV文件")
+def import_markdown(result: ImportDealsResult) -> str:
+    words = _IMPORT_WORDS[result.locale]
+    source = _SOURCES_ZH.get(result.source, "CSV文件") if result.locale == "zh" else result.source
+    summary = words["summary"].format(
+        source=source,
+        rows=result.rows,
+        accepted=result.accepted,
+        rejected=len(result.rejected),
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+    )
     lines = [
-        f"{head}{source}：共{result.rows}行，有效{result.accepted}行，拒绝{len(result.rejected)}行；"
-        f"新建{result.created}笔，更新{result.updated}笔，未变{result.unchanged}笔",
-        "列映射：" + "，".join(f"{m.column} → {m.field or '（忽略）'}" for m in result.mapping),
+        (words["dry_run"] if result.dry_run else "") + summary,
+        words["mapping"] + words["sep"].join(f"{m.column} → {m.field or words['ignored']}" for m in result.mapping),
     ]
-    lines.extend(f"- 第{r.row}行：{r.field or '整行'}：{r.reason}" for r in result.rejected[:50])
-    if len(result.rejected) > 50:
-        lines.append(f"- ……另有{len(result.rejected) - 50}行")
+    lines.extend(
+        words["line"].format(row=r.row, field=r.field or words["row"], reason=r.reason)
+        for r in result.rejected[:SHOWN_REJECTED]
+    )
+    if len(result.rejected) > SHOWN_REJECTED:
+        lines.append(words["more"].format(n=len(result.rejected) - SHOWN_REJECTED))
     lines.extend(f"- ⚠ {w}" for w in result.warnings)
     return "\n".join(lines)
 
